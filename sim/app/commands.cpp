@@ -1,0 +1,321 @@
+#include "app/commands.hpp"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include "app/progress.hpp"
+#include "engine/runner.hpp"
+#include "engine/statistics.hpp"
+#include "incubsim/version.hpp"
+#include "io/hdf5.hpp"
+#include "io/results_reader.hpp"
+#include "io/results_writer.hpp"
+#include "model/indicators.hpp"
+#include "model/state.hpp"
+#include "scenario/loader.hpp"
+#include "scenario/registry.hpp"
+
+namespace incubsim::app {
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+constexpr std::uint32_t default_seed = 20210729;  // the plan's date of issue
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+std::string with_thousands(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return digits;
+}
+
+po::variables_map parse(const std::vector<std::string>& arguments, const po::options_description& options,
+                        const po::positional_options_description& positional) {
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    throw UsageError(error.what());
+  }
+  return values;
+}
+
+io::RecordLevel parse_record_level(const std::string& text) {
+  if (text == "indicators") return io::RecordLevel::indicators;
+  if (text == "events") return io::RecordLevel::events;
+  if (text == "trajectories") return io::RecordLevel::trajectories;
+  throw UsageError("--record must be indicators, events or trajectories, got '" + text + "'");
+}
+
+io::ResultsHeader make_header(const std::string& command, const std::vector<scenario::Scenario>& scenarios,
+                              const engine::RunPlan& plan) {
+  io::ResultsHeader header;
+  header.command = command;
+  header.record = plan.record;
+  header.base_seed = plan.seed;
+  header.replications = plan.replications;
+  header.total_runs = static_cast<std::uint32_t>(plan.total_runs());
+  const model::ModelSetup& first = scenarios.front().setup;
+  for (int month = 0; month < first.months; ++month) header.month_labels.push_back(first.month_label(month));
+  for (const auto& indicator : model::indicator_registry()) {
+    header.indicators.push_back({std::string(indicator.name), std::string(indicator.unit), std::string(indicator.description),
+                                 std::string(indicator.scope), std::string(indicator.measure)});
+  }
+  for (const auto& scenario : scenarios) {
+    header.scenario_names.push_back(scenario.name);
+    header.scenario_texts.push_back(scenario.resolved_text);
+    const model::ModelSetup& setup = scenario.setup;
+    for (std::size_t t = 0; t < setup.targets.size(); ++t) {
+      const auto& target = setup.parameters.targets[t];
+      header.targets.push_back({scenario.name, target.id, target.indicator, target.threshold, target.deadline,
+                                setup.targets[t].deadline_month, target.scope, target.measure, target.kind, target.text});
+    }
+    for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
+      const auto& carrier = setup.carrier_parameters(static_cast<int>(c));
+      header.carriers.push_back({scenario.name, carrier.id, carrier.name, carrier.kind, carrier.operator_id, carrier.capacity,
+                                 carrier.opening, carrier.in_base});
+    }
+  }
+  for (int k = 0; k < model::event_kind_count; ++k) header.event_kinds.emplace_back(model::event_kind_name(k));
+  for (int s = 0; s < model::stage_count; ++s) header.stages.emplace_back(model::stage_name(s));
+  for (int s = 0; s < model::status_count; ++s) header.statuses.emplace_back(model::status_name(s));
+  return header;
+}
+
+void print_targets(std::ostream& out, const io::ResultsHeader& header, const std::vector<std::uint64_t>& met,
+                   const std::vector<std::uint64_t>& trials) {
+  if (header.targets.empty()) return;
+  out << "\nTargets: share of replications meeting each, with 95% Wilson interval\n";
+  out << std::left << std::setw(22) << "scenario" << std::setw(30) << "target" << std::setw(10) << "threshold" << std::setw(9)
+      << "by" << std::setw(8) << "scope" << std::setw(11) << "measure" << std::setw(14) << "kind" << std::right << std::setw(7)
+      << "met" << "   95% interval\n";
+  for (std::size_t t = 0; t < header.targets.size(); ++t) {
+    const io::TargetInfo& target = header.targets[t];
+    const auto [low, high] = engine::wilson_interval(static_cast<double>(met[t]), static_cast<double>(trials[t]));
+    const double share = trials[t] > 0 ? static_cast<double>(met[t]) / static_cast<double>(trials[t]) : 0.0;
+    std::ostringstream threshold;
+    threshold << ">= " << target.threshold;
+    out << std::left << std::setw(22) << target.scenario.substr(0, 21) << std::setw(30) << target.id.substr(0, 29) << std::setw(10)
+        << threshold.str() << std::setw(9) << target.deadline << std::setw(8) << target.scope << std::setw(11) << target.measure
+        << std::setw(14) << (target.kind == "input-driven" ? "input-driven*" : target.kind) << std::right << std::fixed
+        << std::setprecision(2) << std::setw(7) << share << "   [" << low << ", " << high << "]\n";
+    out.unsetf(std::ios::fixed);
+  }
+  out << "* input-driven: follows mostly from the plan's own inputs (openings, levels), not from venture behaviour.\n";
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err) {
+  po::options_description options("incubsim run SCENARIO [options]");
+  options.add_options()
+      ("help,h", "show this help")
+      ("scenario", po::value<std::string>(), "scenario TOML file")
+      ("replications,r", po::value<std::uint32_t>()->default_value(10), "replications")
+      ("seed", po::value<std::uint32_t>()->default_value(default_seed), "base seed (32-bit)")
+      ("output,o", po::value<std::string>(), "results file (default output/<scenario>.h5)")
+      ("set", po::value<std::vector<std::string>>()->composing(), "override a parameter: KEY=VALUE (repeatable)")
+      ("record", po::value<std::string>()->default_value("trajectories"), "indicators | events | trajectories")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
+      ("part-runs", po::value<std::uint32_t>()->default_value(16), "runs per crash-safe part file")
+      ("force", "overwrite an existing results file")
+      ("quiet,q", "no progress bar");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  if (!values.count("scenario")) throw UsageError("run needs a scenario file: incubsim run SCENARIO.toml");
+  const auto replications = values["replications"].as<std::uint32_t>();
+  if (replications == 0) throw UsageError("--replications must be at least 1");
+  const int threads = values["threads"].as<int>();
+  if (threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+  const auto part_runs = values["part-runs"].as<std::uint32_t>();
+  if (part_runs == 0) throw UsageError("--part-runs must be at least 1");
+  const io::RecordLevel record = parse_record_level(values["record"].as<std::string>());
+  const std::vector<std::string> overrides = values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+
+  std::vector<scenario::Scenario> scenarios;
+  scenarios.push_back(scenario::load_scenario(values["scenario"].as<std::string>(), overrides));
+  const fs::path output = values.count("output") ? fs::path(values["output"].as<std::string>())
+                                                 : fs::path("output") / (scenarios.front().name + ".h5");
+  const bool force = values.count("force") > 0;
+  if (fs::exists(output) && !force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
+  if (!output.parent_path().empty()) fs::create_directories(output.parent_path());
+
+  engine::RunPlan plan;
+  for (const auto& scenario : scenarios) plan.scenarios.push_back(&scenario.setup);
+  plan.replications = replications;
+  plan.seed = values["seed"].as<std::uint32_t>();
+  plan.record = record;
+  const io::ResultsHeader header = make_header("run", scenarios, plan);
+
+  const int thread_count = threads > 0 ? threads : tbb::info::default_concurrency();
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
+  io::Provenance provenance;
+  provenance.incubsim_version = incubsim::version;
+  provenance.git_commit = incubsim::git_commit;
+  provenance.command_line = command_line;
+  provenance.host = host_name();
+  provenance.started_utc = utc_now();
+  provenance.threads = thread_count;
+
+  const auto start = std::chrono::steady_clock::now();
+  io::ResultsWriter writer(output, header, force, part_runs);
+  std::vector<std::uint64_t> met(header.targets.size(), 0);
+  std::vector<std::uint64_t> trials(header.targets.size(), 0);
+  std::uint64_t venture_months = 0;
+  std::size_t done = 0;
+  ProgressBar progress(plan.total_runs(), !values.count("quiet") && stderr_is_terminal());
+  engine::execute(plan, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
+    for (std::size_t t = 0; t < run.targets_met.size(); ++t) {
+      if (run.targets_met[t] == 255) continue;
+      trials[t] += 1;
+      met[t] += run.targets_met[t];
+    }
+    venture_months += run.venture_months;
+    writer.append(std::move(run));
+    progress.advance(++done);
+  });
+  progress.finish();
+  provenance.finished_utc = utc_now();
+  provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  writer.finish(provenance);
+
+  out << "Scenario " << scenarios.front().name << ": " << replications << " replications, seed " << plan.seed << ", "
+      << header.month_labels.front() << " to " << header.month_labels.back() << ", results in " << output.string() << "\n";
+  print_targets(out, header, met, trials);
+  const double seconds = provenance.wall_seconds;
+  std::ostringstream summary;
+  summary << std::fixed << std::setprecision(2) << "incubsim run: " << plan.total_runs() << " runs, " << with_thousands(venture_months)
+          << " venture-months, " << seconds << " s wall, " << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9)))
+          << " venture-months/s, " << static_cast<double>(plan.total_runs()) / std::max(seconds, 1e-9) << " runs/s, " << thread_count
+          << " threads\n";
+  out << summary.str();
+  (void)err;
+  return exit_success;
+}
+
+int check_command(const std::vector<std::string>& arguments, std::ostream& out) {
+  po::options_description options("incubsim check SCENARIO [--set KEY=VALUE]...");
+  options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a parameter: KEY=VALUE");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  const auto start = std::chrono::steady_clock::now();
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  if (!values.count("scenario")) throw UsageError("check needs a scenario file: incubsim check SCENARIO.toml");
+  const std::vector<std::string> overrides = values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const scenario::Scenario scenario = scenario::load_scenario(values["scenario"].as<std::string>(), overrides);
+  out << scenario.resolved_text;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out << "# incubsim check: scenario '" << scenario.name << "' is valid: " << scenario.setup.carriers.size() << " carriers, "
+      << scenario.setup.targets.size() << " targets, " << scenario.setup.months << " months; 0 runs, 0 venture-months, "
+      << std::fixed << std::setprecision(3) << seconds << " s wall\n";
+  return exit_success;
+}
+
+int params_command(const std::vector<std::string>& arguments, std::ostream& out) {
+  po::options_description options("incubsim params [--markdown]");
+  options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md");
+  const po::variables_map values = parse(arguments, options, {});
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  out << (values.count("markdown") ? scenario::parameters_markdown() : scenario::parameters_text());
+  return exit_success;
+}
+
+int info_command(const std::vector<std::string>& arguments, std::ostream& out) {
+  po::options_description options("incubsim info FILE.h5");
+  options.add_options()("help,h", "show this help")("file", po::value<std::string>(), "results file");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  if (!values.count("file")) throw UsageError("info needs a results file: incubsim info FILE.h5");
+  const fs::path file = values["file"].as<std::string>();
+  if (!fs::exists(file)) throw UsageError("results file '" + file.string() + "' not found");
+  try {
+    out << io::describe_results(file);
+  } catch (const io::ResultsError& error) {
+    throw UsageError(error.what());
+  }
+  return exit_success;
+}
+
+int dispatch(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err) {
+  const std::string usage =
+      "usage: incubsim <command> [options]\n"
+      "  run SCENARIO [-r N] [--seed S] [-o FILE.h5] [--set K=V]... [--record LEVEL] [--threads N] [--force] [--quiet]\n"
+      "  check SCENARIO [--set K=V]...   validate, print the resolved scenario\n"
+      "  params [--markdown]             the parameter registry\n"
+      "  info FILE.h5                    summarise a results file\n"
+      "exit codes: 0 success, 1 runtime failure, 2 bad input\n";
+  if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" || arguments[0] == "help") {
+    (arguments.empty() ? err : out) << usage;
+    return arguments.empty() ? exit_bad_input : exit_success;
+  }
+  if (arguments[0] == "--version") {
+    out << "incubsim " << incubsim::version << " (" << incubsim::git_commit << ")\n";
+    return exit_success;
+  }
+  const std::string command = arguments[0];
+  const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
+  try {
+    if (command == "run") return run_command(rest, command_line, out, err);
+    if (command == "check") return check_command(rest, out);
+    if (command == "params") return params_command(rest, out);
+    if (command == "info") return info_command(rest, out);
+    const std::string suggestion = scenario::closest_match(command, {"run", "check", "params", "info"});
+    err << "incubsim: unknown command '" << command << "'" << (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") << "\n"
+        << usage;
+    return exit_bad_input;
+  } catch (const scenario::ScenarioError& error) {
+    err << "incubsim " << command << ": invalid scenario\n" << error.what() << "\n";
+    return exit_bad_input;
+  } catch (const UsageError& error) {
+    err << "incubsim " << command << ": " << error.what() << "\n";
+    return exit_bad_input;
+  } catch (const std::exception& error) {
+    err << "incubsim " << command << ": error: " << error.what() << "\n";
+    return exit_failure;
+  }
+}
+
+}  // namespace incubsim::app

@@ -1,0 +1,29 @@
+#pragma once
+// The subcommands of `incubsim`. Exit codes: 0 success, 1 runtime failure, 2 bad input.
+
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace incubsim::app {
+
+inline constexpr int exit_success = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_bad_input = 2;
+
+// Bad command-line input (unknown option, missing argument, existing output without --force).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs `incubsim <arguments>`; `command_line` is stored in results files.
+int dispatch(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err);
+
+int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err);
+int check_command(const std::vector<std::string>& arguments, std::ostream& out);
+int params_command(const std::vector<std::string>& arguments, std::ostream& out);
+int info_command(const std::vector<std::string>& arguments, std::ostream& out);
+
+}  // namespace incubsim::app

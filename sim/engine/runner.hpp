@@ -1,0 +1,36 @@
+#pragma once
+// Executes a run plan (scenario x replication) in parallel with oneTBB and hands the results to
+// a consumer in run order, with a bounded number of runs in flight.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "engine/simulation.hpp"
+#include "io/results.hpp"
+#include "model/setup.hpp"
+
+namespace incubsim::engine {
+
+struct RunPlan {
+  std::vector<const model::ModelSetup*> scenarios;
+  std::uint32_t replications = 1;
+  std::uint32_t seed = 0;
+  io::RecordLevel record = io::RecordLevel::trajectories;
+  std::size_t total_runs() const { return scenarios.size() * replications; }
+  // Run r of the plan: scenario-major, so a scenario's replications are contiguous.
+  RunSpec spec(std::uint32_t run) const;
+  // Offset of each scenario's first target in the file's target list (all scenarios).
+  std::vector<std::size_t> target_offsets() const;
+};
+
+// Called on one thread, in run order (0, 1, 2, ...), as runs finish.
+using RunConsumer = std::function<void(io::RunOutput&&)>;
+
+// Runs every run of the plan with at most `max_in_flight` runs held in memory, passing each to
+// `consume` in run order. `targets_met` in each output is widened to the file's target list
+// (255 for targets of other scenarios). The thread count comes from the caller's
+// tbb::global_control.
+void execute(const RunPlan& plan, std::size_t max_in_flight, const RunConsumer& consume);
+
+}  // namespace incubsim::engine

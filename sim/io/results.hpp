@@ -1,0 +1,127 @@
+#pragma once
+// The data contract between the engine and the results file: what one run produces and what
+// describes a whole command's output. Plain structs; the io layer turns them into HDF5
+// (docs/output-format.md) and the engine fills them. Nothing here knows about HDF5.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace incubsim::io {
+
+// Version of the results file layout. Bump on any change users' scripts could notice and say so
+// in docs/output-format.md.
+inline constexpr const char* results_format_name = "incubsim-results";
+inline constexpr int results_format_version = 1;
+
+enum class RecordLevel : std::uint8_t { indicators = 0, events = 1, trajectories = 2 };
+
+// One event: something that happened to a venture in a month (entry, admission, graduation,
+// exit, ...). `kind` indexes ResultsHeader::event_kinds; stages index ResultsHeader::stages
+// (-1 when not applicable); `carrier` indexes the run's scenario carriers (-1: none).
+struct EventRecord {
+  std::uint32_t run = 0;
+  std::int16_t month = 0;
+  std::uint32_t venture = 0;
+  std::uint8_t kind = 0;
+  std::int8_t from_stage = -1;
+  std::int8_t to_stage = -1;
+  std::int16_t carrier = -1;
+  float value = 0.0F;
+};
+
+// One venture in one month, recorded at RecordLevel::trajectories.
+struct TrajectoryRecord {
+  std::uint32_t run = 0;
+  std::int16_t month = 0;
+  std::uint32_t venture = 0;
+  std::int8_t stage = 0;   // index into ResultsHeader::stages
+  std::int8_t status = 0;  // index into ResultsHeader::statuses
+  std::int16_t carrier = -1;
+  std::uint16_t headcount = 0;
+  float revenue = 0.0F;     // RMB per month
+  float cash = 0.0F;        // RMB
+  float skill = 0.0F;       // 0..1
+  float technology = 0.0F;  // 0..1
+};
+
+// Everything one run (scenario x replication, or sweep point x replication) produces.
+struct RunOutput {
+  std::uint32_t run = 0;  // position in the command's run plan; files are written in this order
+  std::uint32_t scenario = 0;  // index into ResultsHeader::scenario_names
+  std::uint32_t replication = 0;
+  std::uint64_t seed = 0;
+  std::uint64_t venture_months = 0;  // active ventures summed over months
+  std::uint32_t ventures = 0;        // every venture that ever existed in the run
+  // months x indicators, row-major: value of indicator i in month m is
+  // indicators[m * header.indicators.size() + i].
+  std::vector<double> indicators;
+  // One entry per ResultsHeader::targets element: 1 when the run met the target.
+  std::vector<std::uint8_t> targets_met;
+  std::vector<EventRecord> events;              // empty below RecordLevel::events
+  std::vector<TrajectoryRecord> trajectories;   // empty below RecordLevel::trajectories
+};
+
+struct IndicatorInfo {
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::string scope;    // "base" or "county"
+  std::string measure;  // "stock", "flow" (this month) or "cumulative"
+};
+
+struct TargetInfo {
+  std::string scenario;   // scenario the target belongs to
+  std::string id;
+  std::string indicator;
+  double threshold = 0.0;
+  std::string deadline;   // "YYYY-MM", inclusive
+  int deadline_month = 0; // month index of the deadline in the run
+  std::string scope;
+  std::string measure;
+  std::string kind;       // "outcome" or "input-driven"
+  std::string text;       // the plan's words or a citation
+};
+
+struct CarrierInfo {
+  std::string scenario;
+  std::string id;
+  std::string name;
+  std::string kind;       // nursery, incubator, accelerator, park
+  std::string operator_id;
+  int capacity = 0;
+  std::string opening;    // "YYYY-MM"
+  bool in_base = false;
+};
+
+// Describes a whole command's output; identical for every run in it.
+struct ResultsHeader {
+  std::string command;          // "run", "compare", "sweep"
+  RecordLevel record = RecordLevel::trajectories;
+  std::vector<std::string> scenario_names;
+  std::vector<std::string> scenario_texts;  // resolved scenario TOML, one per scenario
+  std::vector<std::string> month_labels;    // "YYYY-MM", one per simulated month
+  std::vector<IndicatorInfo> indicators;
+  std::vector<TargetInfo> targets;          // across all scenarios, in scenario order
+  std::vector<CarrierInfo> carriers;        // across all scenarios, in scenario order
+  std::vector<std::string> event_kinds;
+  std::vector<std::string> stages;
+  std::vector<std::string> statuses;
+  std::uint64_t base_seed = 0;
+  std::uint32_t replications = 0;
+  std::uint32_t total_runs = 0;
+};
+
+// Only this part of a file may differ between two identical commands.
+struct Provenance {
+  std::string incubsim_version;
+  std::string git_commit;
+  std::string command_line;
+  std::string host;
+  std::string started_utc;
+  std::string finished_utc;
+  double wall_seconds = 0.0;
+  int threads = 0;
+};
+
+}  // namespace incubsim::io

@@ -1,0 +1,614 @@
+#include "io/results_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "io/results_reader.hpp"
+
+namespace incubsim::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr hsize_t run_chunk_rows = 1024;        // /runs/*, /indicators/run, /targets/met
+constexpr hsize_t record_chunk_rows = 1 << 16;  // /events/*, /trajectories/*
+constexpr int deflate_level = 4;
+
+[[noreturn]] void fail_io(const fs::path& path, std::string_view what, int error) {
+  throw ResultsError(path.string() + ": " + std::string(what) + ": " + std::strerror(error));
+}
+
+void fsync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0) fail_io(path, "cannot open to sync", errno);
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    fail_io(path, "cannot fsync", error);
+  }
+  ::close(fd);
+}
+
+fs::path directory_of(const fs::path& path) {
+  const fs::path parent = path.parent_path();
+  return parent.empty() ? fs::path(".") : parent;
+}
+
+// Writes `content` to `path` under a temporary name, fsyncs it, renames it into place and
+// fsyncs the directory.
+void write_file_durably(const fs::path& path, const std::string& content) {
+  fs::path temporary = path;
+  temporary += ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail_io(temporary, "cannot create", errno);
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      fail_io(temporary, "cannot write", error);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    fail_io(temporary, "cannot fsync", error);
+  }
+  if (::close(fd) != 0) fail_io(temporary, "cannot close", errno);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) fail_io(path, "cannot rename into place", errno);
+  fsync_path(directory_of(path), true);
+}
+
+void rename_durably(const fs::path& from, const fs::path& to) {
+  fsync_path(from, false);
+  if (::rename(from.c_str(), to.c_str()) != 0) fail_io(to, "cannot rename into place", errno);
+  fsync_path(directory_of(to), true);
+}
+
+// Strings of one field of a vector of structs.
+template <typename Item, typename Field>
+std::vector<std::string> strings_of(const std::vector<Item>& items, Field field) {
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  for (const Item& item : items) out.push_back(item.*field);
+  return out;
+}
+
+// Writes the layout of docs/output-format.md: the header at construction, then runs appended in
+// batches, then optionally /provenance. Every results file (parts and final) goes through here.
+class ResultsFileBuilder {
+ public:
+  ResultsFileBuilder(const fs::path& path, const ResultsHeader& header)
+      : header_(header), file_(h5::File::create(path)) {
+    write_header();
+  }
+
+  void append(std::span<const RunOutput> runs) {
+    if (runs.empty()) return;
+    for (const RunOutput& run : runs) {
+      validate_run(header_, run);
+      if (any_runs_ && run.run != last_run_ + 1)
+        file_.fail("run " + std::to_string(run.run) + " follows run " +
+                   std::to_string(last_run_) + "; runs must be consecutive");
+      any_runs_ = true;
+      last_run_ = run.run;
+    }
+    append_runs_table(runs);
+    append_indicators(runs);
+    append_targets(runs);
+    if (header_.record >= RecordLevel::events) append_events(runs);
+    if (header_.record >= RecordLevel::trajectories) append_trajectories(runs);
+  }
+
+  void finish(const Provenance* provenance) {
+    if (provenance != nullptr) write_provenance(*provenance);
+    for (h5::Dataset* dataset : all_datasets()) dataset->close();
+    file_.flush();
+    file_.close();
+  }
+
+ private:
+  struct Events {
+    h5::Dataset run, month, venture, kind, from_stage, to_stage, carrier, value;
+  };
+  struct Trajectories {
+    h5::Dataset run, month, venture, stage, status, carrier, headcount, revenue, cash, skill,
+        technology;
+  };
+
+  std::vector<h5::Dataset*> all_datasets() {
+    return {&run_, &scenario_, &replication_, &seed_, &venture_months_, &ventures_,
+            &indicator_values_, &indicator_run_, &targets_met_,
+            &events_.run, &events_.month, &events_.venture, &events_.kind, &events_.from_stage,
+            &events_.to_stage, &events_.carrier, &events_.value,
+            &trajectories_.run, &trajectories_.month, &trajectories_.venture,
+            &trajectories_.stage, &trajectories_.status, &trajectories_.carrier,
+            &trajectories_.headcount, &trajectories_.revenue, &trajectories_.cash,
+            &trajectories_.skill, &trajectories_.technology};
+  }
+
+  template <h5::Numeric T>
+  h5::Dataset column(h5::Group& group, const std::string& name, hsize_t chunk_rows) {
+    return group.create_dataset<T>(name, {}, chunk_rows, deflate_level);
+  }
+
+  void write_header() {
+    file_.write_attribute("format", results_format_name);
+    file_.write_attribute("format_version", static_cast<std::int32_t>(results_format_version));
+    file_.write_attribute("command", header_.command);
+    file_.write_attribute("record_level", record_level_name(header_.record));
+    file_.write_attribute("base_seed", static_cast<std::uint64_t>(header_.base_seed));
+    file_.write_attribute("replications", static_cast<std::uint32_t>(header_.replications));
+    file_.write_attribute("total_runs", static_cast<std::uint32_t>(header_.total_runs));
+
+    {
+      h5::Group scenarios = file_.create_group("scenarios");
+      scenarios.write_strings("names", header_.scenario_names);
+      scenarios.write_strings("texts", header_.scenario_texts);
+    }
+
+    {
+      h5::Group runs = file_.create_group("runs");
+      run_ = column<std::uint32_t>(runs, "run", run_chunk_rows);
+      scenario_ = column<std::uint32_t>(runs, "scenario", run_chunk_rows);
+      replication_ = column<std::uint32_t>(runs, "replication", run_chunk_rows);
+      seed_ = column<std::uint64_t>(runs, "seed", run_chunk_rows);
+      venture_months_ = column<std::uint64_t>(runs, "venture_months", run_chunk_rows);
+      ventures_ = column<std::uint32_t>(runs, "ventures", run_chunk_rows);
+    }
+
+    write_indicator_header();
+
+    if (header_.record >= RecordLevel::events) {
+      h5::Group group = file_.create_group("events");
+      events_.run = column<std::uint32_t>(group, "run", record_chunk_rows);
+      events_.month = column<std::int16_t>(group, "month", record_chunk_rows);
+      events_.venture = column<std::uint32_t>(group, "venture", record_chunk_rows);
+      events_.kind = column<std::uint8_t>(group, "kind", record_chunk_rows);
+      events_.from_stage = column<std::int8_t>(group, "from_stage", record_chunk_rows);
+      events_.to_stage = column<std::int8_t>(group, "to_stage", record_chunk_rows);
+      events_.carrier = column<std::int16_t>(group, "carrier", record_chunk_rows);
+      events_.value = column<float>(group, "value", record_chunk_rows);
+    }
+    if (header_.record >= RecordLevel::trajectories) {
+      h5::Group group = file_.create_group("trajectories");
+      trajectories_.run = column<std::uint32_t>(group, "run", record_chunk_rows);
+      trajectories_.month = column<std::int16_t>(group, "month", record_chunk_rows);
+      trajectories_.venture = column<std::uint32_t>(group, "venture", record_chunk_rows);
+      trajectories_.stage = column<std::int8_t>(group, "stage", record_chunk_rows);
+      trajectories_.status = column<std::int8_t>(group, "status", record_chunk_rows);
+      trajectories_.carrier = column<std::int16_t>(group, "carrier", record_chunk_rows);
+      trajectories_.headcount = column<std::uint16_t>(group, "headcount", record_chunk_rows);
+      trajectories_.revenue = column<float>(group, "revenue", record_chunk_rows);
+      trajectories_.cash = column<float>(group, "cash", record_chunk_rows);
+      trajectories_.skill = column<float>(group, "skill", record_chunk_rows);
+      trajectories_.technology = column<float>(group, "technology", record_chunk_rows);
+    }
+
+    {
+      h5::Group labels = file_.create_group("labels");
+      labels.write_strings("event_kinds", header_.event_kinds);
+      labels.write_strings("stages", header_.stages);
+      labels.write_strings("statuses", header_.statuses);
+    }
+
+    write_target_header();
+    write_carriers();
+  }
+
+  void write_indicator_header() {
+    h5::Group group = file_.create_group("indicators");
+    const auto months = static_cast<hsize_t>(header_.month_labels.size());
+    const auto indicators = static_cast<hsize_t>(header_.indicators.size());
+    indicator_values_ =
+        group.create_dataset<double>("values", {months, indicators}, 1, deflate_level);
+
+    indicator_run_ = column<std::uint32_t>(group, "run", run_chunk_rows);
+    indicator_run_.make_scale("run");
+
+    std::vector<std::int32_t> days;
+    days.reserve(header_.month_labels.size());
+    for (const std::string& label : header_.month_labels) days.push_back(month_label_to_days(label));
+    h5::Dataset month = group.write_column<std::int32_t>(
+        "month", days, std::max<hsize_t>(months, 1), deflate_level);
+    month.write_attribute("units", "days since 1970-01-01");
+    month.write_attribute("calendar", "standard");
+    month.make_scale("month");
+
+    h5::Dataset indicator =
+        group.write_strings("indicator", strings_of(header_.indicators, &IndicatorInfo::name));
+    indicator.make_scale("indicator");
+
+    indicator_values_.attach_scale(indicator_run_, 0);
+    indicator_values_.attach_scale(month, 1);
+    indicator_values_.attach_scale(indicator, 2);
+
+    // Per-month and per-indicator labels share the scales, so xarray reads the group as one
+    // Dataset with dimensions (run, month, indicator).
+    h5::Dataset month_label = group.write_strings("month_label", header_.month_labels);
+    month_label.attach_scale(month, 0);
+    const std::pair<const char*, std::string IndicatorInfo::*> per_indicator[] = {
+        {"unit", &IndicatorInfo::unit},
+        {"description", &IndicatorInfo::description},
+        {"scope", &IndicatorInfo::scope},
+        {"measure", &IndicatorInfo::measure}};
+    for (const auto& [name, field] : per_indicator) {
+      h5::Dataset dataset = group.write_strings(name, strings_of(header_.indicators, field));
+      dataset.attach_scale(indicator, 0);
+    }
+  }
+
+  void write_target_header() {
+    h5::Group group = file_.create_group("targets");
+    const std::vector<TargetInfo>& targets = header_.targets;
+    group.write_strings("scenario", strings_of(targets, &TargetInfo::scenario));
+    group.write_strings("id", strings_of(targets, &TargetInfo::id));
+    group.write_strings("indicator", strings_of(targets, &TargetInfo::indicator));
+    group.write_strings("deadline", strings_of(targets, &TargetInfo::deadline));
+    group.write_strings("scope", strings_of(targets, &TargetInfo::scope));
+    group.write_strings("measure", strings_of(targets, &TargetInfo::measure));
+    group.write_strings("kind", strings_of(targets, &TargetInfo::kind));
+    group.write_strings("text", strings_of(targets, &TargetInfo::text));
+    std::vector<double> thresholds;
+    std::vector<std::int32_t> deadline_months;
+    for (const TargetInfo& target : targets) {
+      thresholds.push_back(target.threshold);
+      deadline_months.push_back(static_cast<std::int32_t>(target.deadline_month));
+    }
+    const hsize_t chunk = std::clamp<hsize_t>(targets.size(), 1, run_chunk_rows);
+    group.write_column<double>("threshold", thresholds, chunk, deflate_level);
+    group.write_column<std::int32_t>("deadline_month", deadline_months, chunk, deflate_level);
+    targets_met_ = group.create_dataset<std::uint8_t>(
+        "met", {static_cast<hsize_t>(targets.size())}, run_chunk_rows, deflate_level);
+  }
+
+  void write_carriers() {
+    h5::Group group = file_.create_group("carriers");
+    const std::vector<CarrierInfo>& carriers = header_.carriers;
+    group.write_strings("scenario", strings_of(carriers, &CarrierInfo::scenario));
+    group.write_strings("id", strings_of(carriers, &CarrierInfo::id));
+    group.write_strings("name", strings_of(carriers, &CarrierInfo::name));
+    group.write_strings("kind", strings_of(carriers, &CarrierInfo::kind));
+    group.write_strings("operator", strings_of(carriers, &CarrierInfo::operator_id));
+    group.write_strings("opening", strings_of(carriers, &CarrierInfo::opening));
+    std::vector<std::int32_t> capacity;
+    std::vector<std::uint8_t> in_base;
+    for (const CarrierInfo& carrier : carriers) {
+      capacity.push_back(static_cast<std::int32_t>(carrier.capacity));
+      in_base.push_back(carrier.in_base ? 1 : 0);
+    }
+    const hsize_t chunk = std::clamp<hsize_t>(carriers.size(), 1, run_chunk_rows);
+    group.write_column<std::int32_t>("capacity", capacity, chunk, deflate_level);
+    group.write_column<std::uint8_t>("in_base", in_base, chunk, deflate_level);
+  }
+
+  void write_provenance(const Provenance& provenance) {
+    h5::Group group = file_.create_group("provenance");
+    group.write_attribute("incubsim_version", provenance.incubsim_version);
+    group.write_attribute("git_commit", provenance.git_commit);
+    group.write_attribute("command_line", provenance.command_line);
+    group.write_attribute("host", provenance.host);
+    group.write_attribute("started_utc", provenance.started_utc);
+    group.write_attribute("finished_utc", provenance.finished_utc);
+    group.write_attribute("wall_seconds", provenance.wall_seconds);
+    group.write_attribute("threads", static_cast<std::int32_t>(provenance.threads));
+    group.close();
+  }
+
+  template <typename Value, typename Get>
+  static std::vector<Value> gather(std::span<const RunOutput> runs, Get get) {
+    std::vector<Value> out;
+    out.reserve(runs.size());
+    for (const RunOutput& run : runs) out.push_back(static_cast<Value>(get(run)));
+    return out;
+  }
+
+  void append_runs_table(std::span<const RunOutput> runs) {
+    const std::vector<std::uint32_t> ids =
+        gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.run; });
+    run_.append(ids);
+    indicator_run_.append(ids);
+    scenario_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.scenario; }));
+    replication_.append(
+        gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.replication; }));
+    seed_.append(gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.seed; }));
+    venture_months_.append(
+        gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.venture_months; }));
+    ventures_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.ventures; }));
+  }
+
+  void append_indicators(std::span<const RunOutput> runs) {
+    std::vector<double> values;
+    values.reserve(runs.size() * header_.month_labels.size() * header_.indicators.size());
+    for (const RunOutput& run : runs)
+      values.insert(values.end(), run.indicators.begin(), run.indicators.end());
+    indicator_values_.append(std::span<const double>(values), runs.size());
+  }
+
+  void append_targets(std::span<const RunOutput> runs) {
+    std::vector<std::uint8_t> met;
+    met.reserve(runs.size() * header_.targets.size());
+    for (const RunOutput& run : runs)
+      met.insert(met.end(), run.targets_met.begin(), run.targets_met.end());
+    targets_met_.append(std::span<const std::uint8_t>(met), runs.size());
+  }
+
+  // Appends one column of a record type to `dataset`.
+  template <typename Record, typename Value>
+  static void append_field(h5::Dataset& dataset, std::span<const RunOutput> runs,
+                           const std::vector<Record> RunOutput::*records, Value Record::*field) {
+    std::vector<Value> values;
+    for (const RunOutput& run : runs)
+      for (const Record& record : run.*records) values.push_back(record.*field);
+    dataset.append(values);
+  }
+
+  void append_events(std::span<const RunOutput> runs) {
+    constexpr auto records = &RunOutput::events;
+    append_field(events_.run, runs, records, &EventRecord::run);
+    append_field(events_.month, runs, records, &EventRecord::month);
+    append_field(events_.venture, runs, records, &EventRecord::venture);
+    append_field(events_.kind, runs, records, &EventRecord::kind);
+    append_field(events_.from_stage, runs, records, &EventRecord::from_stage);
+    append_field(events_.to_stage, runs, records, &EventRecord::to_stage);
+    append_field(events_.carrier, runs, records, &EventRecord::carrier);
+    append_field(events_.value, runs, records, &EventRecord::value);
+  }
+
+  void append_trajectories(std::span<const RunOutput> runs) {
+    constexpr auto records = &RunOutput::trajectories;
+    append_field(trajectories_.run, runs, records, &TrajectoryRecord::run);
+    append_field(trajectories_.month, runs, records, &TrajectoryRecord::month);
+    append_field(trajectories_.venture, runs, records, &TrajectoryRecord::venture);
+    append_field(trajectories_.stage, runs, records, &TrajectoryRecord::stage);
+    append_field(trajectories_.status, runs, records, &TrajectoryRecord::status);
+    append_field(trajectories_.carrier, runs, records, &TrajectoryRecord::carrier);
+    append_field(trajectories_.headcount, runs, records, &TrajectoryRecord::headcount);
+    append_field(trajectories_.revenue, runs, records, &TrajectoryRecord::revenue);
+    append_field(trajectories_.cash, runs, records, &TrajectoryRecord::cash);
+    append_field(trajectories_.skill, runs, records, &TrajectoryRecord::skill);
+    append_field(trajectories_.technology, runs, records, &TrajectoryRecord::technology);
+  }
+
+  const ResultsHeader& header_;
+  h5::File file_;  // declared first: closed after every dataset
+  h5::Dataset run_, scenario_, replication_, seed_, venture_months_, ventures_;
+  h5::Dataset indicator_values_, indicator_run_, targets_met_;
+  Events events_;
+  Trajectories trajectories_;
+  bool any_runs_ = false;
+  std::uint32_t last_run_ = 0;
+};
+
+std::string part_file_name(std::size_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "part-%06zu.h5", index);
+  return name;
+}
+
+}  // namespace
+
+const char* record_level_name(RecordLevel level) {
+  switch (level) {
+    case RecordLevel::indicators: return "indicators";
+    case RecordLevel::events: return "events";
+    case RecordLevel::trajectories: return "trajectories";
+  }
+  throw ResultsError("invalid record level " + std::to_string(static_cast<int>(level)));
+}
+
+RecordLevel parse_record_level(std::string_view name) {
+  if (name == "indicators") return RecordLevel::indicators;
+  if (name == "events") return RecordLevel::events;
+  if (name == "trajectories") return RecordLevel::trajectories;
+  throw ResultsError("unknown record level '" + std::string(name) +
+                     "' (expected indicators, events or trajectories)");
+}
+
+std::int32_t month_label_to_days(std::string_view label) {
+  auto digit = [&](std::size_t i) { return label[i] >= '0' && label[i] <= '9'; };
+  if (label.size() != 7 || label[4] != '-' || !digit(0) || !digit(1) || !digit(2) || !digit(3) ||
+      !digit(5) || !digit(6))
+    throw ResultsError("month label '" + std::string(label) + "' is not YYYY-MM");
+  const int year = (label[0] - '0') * 1000 + (label[1] - '0') * 100 + (label[2] - '0') * 10 +
+                   (label[3] - '0');
+  const unsigned month = static_cast<unsigned>((label[5] - '0') * 10 + (label[6] - '0'));
+  if (month < 1 || month > 12)
+    throw ResultsError("month label '" + std::string(label) + "' has no month " +
+                       std::to_string(month));
+  const std::chrono::sys_days day{std::chrono::year{year} / std::chrono::month{month} / 1};
+  return static_cast<std::int32_t>(day.time_since_epoch().count());
+}
+
+void validate_header(const ResultsHeader& header) {
+  if (header.scenario_names.size() != header.scenario_texts.size())
+    throw ResultsError("results header: " + std::to_string(header.scenario_names.size()) +
+                       " scenario names but " + std::to_string(header.scenario_texts.size()) +
+                       " scenario texts");
+  for (const std::string& label : header.month_labels) month_label_to_days(label);
+  record_level_name(header.record);
+}
+
+void validate_run(const ResultsHeader& header, const RunOutput& run) {
+  const std::string where = "run " + std::to_string(run.run) + ": ";
+  const std::size_t expected = header.month_labels.size() * header.indicators.size();
+  if (run.indicators.size() != expected)
+    throw ResultsError(where + std::to_string(run.indicators.size()) +
+                       " indicator values, expected " + std::to_string(expected) + " (" +
+                       std::to_string(header.month_labels.size()) + " months x " +
+                       std::to_string(header.indicators.size()) + " indicators)");
+  if (run.targets_met.size() != header.targets.size())
+    throw ResultsError(where + std::to_string(run.targets_met.size()) +
+                       " target results, expected " + std::to_string(header.targets.size()));
+  if (run.scenario >= header.scenario_names.size())
+    throw ResultsError(where + "scenario index " + std::to_string(run.scenario) + " but only " +
+                       std::to_string(header.scenario_names.size()) + " scenarios");
+  if (header.record < RecordLevel::events && !run.events.empty())
+    throw ResultsError(where + "has events but the record level is " +
+                       record_level_name(header.record));
+  if (header.record < RecordLevel::trajectories && !run.trajectories.empty())
+    throw ResultsError(where + "has trajectories but the record level is " +
+                       record_level_name(header.record));
+  for (const EventRecord& event : run.events)
+    if (event.run != run.run)
+      throw ResultsError(where + "has an event of run " + std::to_string(event.run));
+  for (const TrajectoryRecord& row : run.trajectories)
+    if (row.run != run.run)
+      throw ResultsError(where + "has a trajectory row of run " + std::to_string(row.run));
+}
+
+void write_results_file(const fs::path& path, const ResultsHeader& header,
+                        std::span<const RunOutput> runs, const Provenance* provenance) {
+  validate_header(header);
+  ResultsFileBuilder builder(path, header);
+  builder.append(runs);
+  builder.finish(provenance);
+}
+
+fs::path parts_directory_for(const fs::path& final_path) {
+  fs::path parts = final_path;
+  parts += ".parts";
+  return parts;
+}
+
+// ------------------------------------------------------------------------------ ResultsWriter
+
+ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, bool force,
+                             std::size_t runs_per_part)
+    : final_path_(std::move(final_path)),
+      parts_dir_(parts_directory_for(final_path_)),
+      header_(std::move(header)),
+      runs_per_part_(runs_per_part) {
+  const std::string name = final_path_.string();
+  if (final_path_.empty() || !final_path_.has_filename())
+    throw ResultsError("results file '" + name + "' is not a file name");
+  if (runs_per_part_ == 0) throw ResultsError(name + ": runs per part must be at least 1");
+  std::error_code error;
+  if (fs::is_directory(final_path_, error)) throw ResultsError(name + " is a directory");
+  if (fs::exists(fs::symlink_status(final_path_, error)) && !force)
+    throw ResultsError(name + " exists; use --force to overwrite");
+  const fs::path directory = directory_of(final_path_);
+  if (!fs::is_directory(directory, error))
+    throw ResultsError(name + ": directory " + directory.string() + " does not exist");
+  validate_header(header_);
+  if (fs::exists(fs::symlink_status(parts_dir_, error))) {
+    if (!force)
+      throw ResultsError(parts_dir_.string() +
+                         " exists (left by an interrupted earlier command; its finished parts "
+                         "are listed in its manifest.tsv); remove it or use --force");
+    fs::remove_all(parts_dir_, error);
+    if (error) throw ResultsError(parts_dir_.string() + ": cannot remove: " + error.message());
+  }
+  fs::create_directory(parts_dir_, error);
+  if (error) throw ResultsError(parts_dir_.string() + ": cannot create: " + error.message());
+  write_manifest();
+  fsync_path(directory, true);
+  buffer_.reserve(std::min<std::size_t>(runs_per_part_, 4096));
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (!finished_) remove_temporaries();
+}
+
+void ResultsWriter::remove_temporaries() noexcept {
+  std::error_code error;
+  if (!active_temporary_.empty()) fs::remove(active_temporary_, error);
+  active_temporary_.clear();
+  fs::path final_temporary = final_path_;
+  final_temporary += ".tmp";
+  fs::remove(final_temporary, error);
+  for (fs::directory_iterator it(parts_dir_, error), end; !error && it != end; it.increment(error))
+    if (it->path().extension() == ".tmp") fs::remove(it->path(), error);
+}
+
+void ResultsWriter::append(RunOutput run) {
+  if (finished_) throw ResultsError(final_path_.string() + ": append after finish");
+  if (run.run != next_run_)
+    throw ResultsError(final_path_.string() + ": run " + std::to_string(run.run) +
+                       " arrived out of order; expected run " + std::to_string(next_run_));
+  validate_run(header_, run);
+  buffer_.push_back(std::move(run));
+  ++next_run_;
+  if (buffer_.size() >= runs_per_part_) write_part();
+}
+
+void ResultsWriter::write_part() {
+  if (buffer_.empty()) return;
+  const std::string name = part_file_name(parts_.size());
+  const fs::path path = parts_dir_ / name;
+  fs::path temporary = path;
+  temporary += ".tmp";
+  active_temporary_ = temporary;
+  try {
+    write_results_file(temporary, header_, buffer_, nullptr);
+    rename_durably(temporary, path);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    active_temporary_.clear();
+    throw;
+  }
+  active_temporary_.clear();
+  parts_.push_back(Part{name, buffer_.front().run, static_cast<std::uint32_t>(buffer_.size())});
+  write_manifest();
+  buffer_.clear();
+}
+
+void ResultsWriter::write_manifest() const {
+  std::string content = "part\tfile\tfirst_run\truns\n";
+  for (std::size_t i = 0; i < parts_.size(); ++i)
+    content += std::to_string(i) + "\t" + parts_[i].file + "\t" +
+               std::to_string(parts_[i].first_run) + "\t" + std::to_string(parts_[i].runs) + "\n";
+  write_file_durably(parts_dir_ / "manifest.tsv", content);
+}
+
+void ResultsWriter::finish(const Provenance& provenance) {
+  if (finished_) throw ResultsError(final_path_.string() + ": finish called twice");
+  if (next_run_ != header_.total_runs)
+    throw ResultsError(final_path_.string() + ": " + std::to_string(next_run_) +
+                       " runs appended but the header promises " +
+                       std::to_string(header_.total_runs));
+  write_part();
+
+  fs::path temporary = final_path_;
+  temporary += ".tmp";
+  active_temporary_ = temporary;
+  try {
+    ResultsFileBuilder builder(temporary, header_);
+    for (const Part& part : parts_) {
+      const fs::path path = parts_dir_ / part.file;
+      const std::vector<RunOutput> runs = read_runs(path);  // one part in memory at a time
+      if (runs.size() != part.runs || runs.front().run != part.first_run)
+        throw ResultsError(path.string() + ": holds runs other than its manifest entry says");
+      builder.append(runs);
+    }
+    builder.finish(&provenance);
+    rename_durably(temporary, final_path_);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    active_temporary_.clear();
+    throw;
+  }
+  active_temporary_.clear();
+  finished_ = true;
+  std::error_code error;
+  fs::remove_all(parts_dir_, error);
+  if (error)
+    throw ResultsError(parts_dir_.string() + ": cannot remove after writing " +
+                       final_path_.string() + ": " + error.message());
+  fsync_path(directory_of(final_path_), true);
+}
+
+}  // namespace incubsim::io

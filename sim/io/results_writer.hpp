@@ -1,0 +1,97 @@
+#pragma once
+// Writes a command's results file (layout: docs/output-format.md) crash-safely: runs are
+// collected into complete part files in "<final>.parts/", each renamed into place and listed in
+// its manifest.tsv once durable; finish() assembles the final file part by part and removes the
+// parts. A killed command leaves every finished part readable.
+//
+// Not thread-safe: call append/finish from one thread (the HDF5 library is serial).
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/hdf5.hpp"
+#include "io/results.hpp"
+
+namespace incubsim::io {
+
+// "indicators", "events", "trajectories".
+const char* record_level_name(RecordLevel level);
+// Inverse of record_level_name; throws ResultsError for anything else.
+RecordLevel parse_record_level(std::string_view name);
+
+// Days since 1970-01-01 of the first day of a "YYYY-MM" month (the /indicators/month scale).
+// Throws ResultsError for a malformed label.
+std::int32_t month_label_to_days(std::string_view label);
+
+// Throws ResultsError when the header is inconsistent (scenario names vs texts, month labels).
+void validate_header(const ResultsHeader& header);
+// Throws ResultsError when `run` does not fit `header` (indicator and target counts, scenario
+// index, records below the record level, records of another run).
+void validate_run(const ResultsHeader& header, const RunOutput& run);
+
+// Writes one complete results file at `path` (directly, no temporary name): the header, `runs`
+// (consecutive run ids, in order) and, when `provenance` is not null, the /provenance group.
+// Part files and final files both come from this one layout code path.
+void write_results_file(const std::filesystem::path& path, const ResultsHeader& header,
+                        std::span<const RunOutput> runs, const Provenance* provenance);
+
+// "<final_path>.parts"
+std::filesystem::path parts_directory_for(const std::filesystem::path& final_path);
+
+class ResultsWriter {
+ public:
+  // Throws ResultsError, before creating anything, when final_path exists and !force, or when
+  // "<final_path>.parts/" exists (a crashed earlier command) and !force; with force that
+  // directory is cleared. An existing final file is only replaced by finish().
+  ResultsWriter(std::filesystem::path final_path, ResultsHeader header, bool force,
+                std::size_t runs_per_part);
+  // Without finish(): keeps the finished parts and manifest (the crash record), removes any
+  // temporary file; buffered runs that did not fill a part are dropped.
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+  ResultsWriter(ResultsWriter&&) = delete;
+  ResultsWriter& operator=(ResultsWriter&&) = delete;
+
+  // Runs must arrive in run order 0, 1, 2, ...; throws ResultsError otherwise or when the run
+  // does not fit the header. Every runs_per_part runs, a part file is written durably.
+  void append(RunOutput run);
+
+  // Requires header.total_runs runs appended. Writes the last part, then "<final>.tmp" part by
+  // part (memory bounded by one part) plus /provenance, fsyncs, renames it to final_path and
+  // removes the parts directory.
+  void finish(const Provenance& provenance);
+
+  const std::filesystem::path& final_path() const noexcept { return final_path_; }
+  const std::filesystem::path& parts_directory() const noexcept { return parts_dir_; }
+  std::size_t parts_written() const noexcept { return parts_.size(); }
+  std::uint32_t runs_appended() const noexcept { return next_run_; }
+
+ private:
+  struct Part {
+    std::string file;
+    std::uint32_t first_run = 0;
+    std::uint32_t runs = 0;
+  };
+
+  void write_part();
+  void write_manifest() const;
+  void remove_temporaries() noexcept;
+
+  std::filesystem::path final_path_;
+  std::filesystem::path parts_dir_;
+  ResultsHeader header_;
+  std::size_t runs_per_part_;
+  std::vector<RunOutput> buffer_;
+  std::vector<Part> parts_;
+  std::uint32_t next_run_ = 0;
+  std::filesystem::path active_temporary_;  // a .tmp file being written, if any
+  bool finished_ = false;
+};
+
+}  // namespace incubsim::io

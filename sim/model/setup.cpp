@@ -1,0 +1,166 @@
+#include "model/setup.hpp"
+
+#include <cmath>
+#include <tuple>
+#include <cstdio>
+
+#include "model/indicators.hpp"
+
+namespace incubsim::model {
+namespace {
+
+template <std::size_t N>
+int choice_index(const std::array<const char*, N>& names, const std::string& value) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (value == names[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+constexpr std::array<const char*, 4> carrier_kinds = {"nursery", "incubator", "accelerator", "park"};
+constexpr std::array<const char*, 4> carrier_levels = {"none", "municipal", "provincial", "national"};
+constexpr std::array<const char*, 3> objectives = {"quality", "ability-to-pay", "policy-fit"};
+
+int month_index(const ModelSetup& setup, const std::string& text) {
+  const auto [year, month] = parse_year_month(text);
+  return (year - setup.start_year) * 12 + (month - setup.start_month);
+}
+
+}  // namespace
+
+const char* carrier_kind_name(int kind) { return carrier_kinds.at(static_cast<std::size_t>(kind)); }
+
+std::pair<int, int> parse_year_month(const std::string& text) {
+  int year = 0;
+  int month = 0;
+  char tail = 0;
+  if (text.size() != 7 || text[4] != '-' || std::sscanf(text.c_str(), "%4d-%2d%c", &year, &month, &tail) != 2 ||
+      month < 1 || month > 12 || year < 1900 || year > 9999) {
+    throw std::invalid_argument("expected a month as \"YYYY-MM\", got \"" + text + "\"");
+  }
+  return {year, month};
+}
+
+std::string ModelSetup::month_label(int month_index) const {
+  const int total = start_year * 12 + (start_month - 1) + month_index;
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d", total / 12, total % 12 + 1);
+  return text;
+}
+
+std::uint64_t ModelSetup::venture_bound() const {
+  // Initial residents plus every potential entrant a run could plausibly draw: the Poisson mean
+  // plus ten standard deviations per source and month.
+  std::uint64_t bound = 0;
+  for (const auto& carrier : parameters.carriers) {
+    if (carrier.enabled) bound += static_cast<std::uint64_t>(std::max(carrier.initial_residents, 0));
+  }
+  double entrants = 0.0;
+  for (const auto& source : parameters.sources) {
+    const double mean = source.potential_per_month * parameters.simulation.potential_scale;
+    entrants += (mean + 10.0 * std::sqrt(mean) + 1.0) * months;
+  }
+  return bound + static_cast<std::uint64_t>(std::min(entrants, 1.8e19));
+}
+
+ModelSetup resolve(const ModelParameters& parameters) {
+  ModelSetup setup;
+  setup.parameters = parameters;
+  try {
+    std::tie(setup.start_year, setup.start_month) = parse_year_month(parameters.simulation.start);
+  } catch (const std::invalid_argument& error) {
+    throw ResolveError("simulation.start", "", error.what());
+  }
+  setup.months = parameters.simulation.horizon_months;
+
+  if (parameters.sectors.empty()) throw ResolveError("sector", "", "a scenario needs at least one [[sector]]");
+  if (parameters.sectors.size() > 64) throw ResolveError("sector", "", "at most 64 sectors are supported");
+  double total_share = 0.0;
+  for (const auto& sector : parameters.sectors) total_share += sector.share;
+  if (total_share <= 0.0) throw ResolveError("sector.share", "", "sector shares must not all be zero");
+  double running = 0.0;
+  for (const auto& sector : parameters.sectors) {
+    running += sector.share / total_share;
+    setup.sector_cumulative_share.push_back(running);
+  }
+  setup.sector_cumulative_share.back() = 1.0;
+
+  if (parameters.sources.size() < 1) throw ResolveError("source", "", "a scenario needs at least one [[source]] of entrants");
+  std::array<bool, 4> origin_seen{};
+  for (const auto& source : parameters.sources) {
+    const int origin = choice_index(source_origins, source.id);
+    if (origin < 0) throw ResolveError("source.id", source.id, "source id must be one of grassroots, talent, spin-off, recruited");
+    if (origin_seen[static_cast<std::size_t>(origin)]) throw ResolveError("source.id", source.id, "source '" + source.id + "' is declared twice");
+    origin_seen[static_cast<std::size_t>(origin)] = true;
+    setup.source_origin.push_back(origin);
+  }
+
+  for (std::size_t i = 0; i < parameters.carriers.size(); ++i) {
+    const CarrierParameters& carrier = parameters.carriers[i];
+    if (!carrier.enabled) continue;
+    ResolvedCarrier resolved;
+    resolved.parameter_index = static_cast<int>(i);
+    resolved.kind = static_cast<CarrierKind>(choice_index(carrier_kinds, carrier.kind));
+    resolved.level = static_cast<CarrierLevel>(choice_index(carrier_levels, carrier.level));
+    resolved.operator_index = -1;
+    for (std::size_t o = 0; o < parameters.operators.size(); ++o) {
+      if (parameters.operators[o].id == carrier.operator_id) resolved.operator_index = static_cast<int>(o);
+    }
+    if (resolved.operator_index < 0) {
+      throw ResolveError("carrier.operator", carrier.id, "carrier '" + carrier.id + "' names operator '" + carrier.operator_id + "', which no [[operator]] declares");
+    }
+    const OperatorParameters& op = parameters.operators[static_cast<std::size_t>(resolved.operator_index)];
+    resolved.service_quality = op.service_quality;
+    resolved.screening_noise = op.screening_noise;
+    resolved.objective = static_cast<SelectionObjective>(choice_index(objectives, op.objective));
+    try {
+      resolved.opening_month = month_index(setup, carrier.opening);
+    } catch (const std::invalid_argument& error) {
+      throw ResolveError("carrier.opening", carrier.id, error.what());
+    }
+    if (!carrier.sectors.empty()) {
+      resolved.sector_mask = 0;
+      for (const auto& name : carrier.sectors) {
+        int found = -1;
+        for (std::size_t s = 0; s < parameters.sectors.size(); ++s) {
+          if (parameters.sectors[s].id == name) found = static_cast<int>(s);
+        }
+        if (found < 0) throw ResolveError("carrier.sectors", carrier.id, "carrier '" + carrier.id + "' names sector '" + name + "', which no [[sector]] declares");
+        resolved.sector_mask |= std::uint64_t{1} << found;
+      }
+    }
+    if (carrier.initial_residents > carrier.capacity) {
+      throw ResolveError("carrier.initial_residents", carrier.id, "carrier '" + carrier.id + "' starts with more residents than its capacity");
+    }
+    if (carrier.initial_residents > 0 && resolved.opening_month > 0) {
+      throw ResolveError("carrier.initial_residents", carrier.id, "carrier '" + carrier.id + "' has initial residents but opens after the start");
+    }
+    setup.carriers.push_back(resolved);
+  }
+  if (setup.carriers.size() > 32000) throw ResolveError("carrier", "", "at most 32000 carriers are supported");
+
+  for (const auto& target : parameters.targets) {
+    ResolvedTarget resolved;
+    resolved.indicator = indicator_index(target.indicator);
+    if (resolved.indicator < 0) throw ResolveError("target.indicator", target.id, "target '" + target.id + "' names unknown indicator '" + target.indicator + "' (see `incubsim params --indicators`)");
+    const IndicatorDefinition& indicator = indicator_registry()[static_cast<std::size_t>(resolved.indicator)];
+    if (indicator.scope != target.scope) {
+      throw ResolveError("target.scope", target.id, "target '" + target.id + "' has scope '" + target.scope + "' but indicator '" + target.indicator + "' has scope '" + std::string(indicator.scope) + "'");
+    }
+    if (indicator.measure != target.measure) {
+      throw ResolveError("target.measure", target.id, "target '" + target.id + "' has measure '" + target.measure + "' but indicator '" + target.indicator + "' is '" + std::string(indicator.measure) + "'");
+    }
+    try {
+      resolved.deadline_month = month_index(setup, target.deadline);
+    } catch (const std::invalid_argument& error) {
+      throw ResolveError("target.deadline", target.id, error.what());
+    }
+    if (resolved.deadline_month < 0 || resolved.deadline_month >= setup.months) {
+      throw ResolveError("target.deadline", target.id, "target '" + target.id + "' deadline " + target.deadline + " is outside the simulated months " + setup.month_label(0) + ".." + setup.month_label(setup.months - 1));
+    }
+    setup.targets.push_back(resolved);
+  }
+  return setup;
+}
+
+}  // namespace incubsim::model

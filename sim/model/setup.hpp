@@ -1,0 +1,77 @@
+#pragma once
+// ModelSetup: parameters resolved for execution — names turned into indices, months into month
+// indices, disabled carriers dropped. Built once per scenario, shared read-only by its runs.
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/parameters.hpp"
+
+namespace incubsim::model {
+
+enum class CarrierKind : std::uint8_t { nursery = 0, incubator = 1, accelerator = 2, park = 3 };
+enum class CarrierLevel : std::uint8_t { none = 0, municipal = 1, provincial = 2, national = 3 };
+enum class SelectionObjective : std::uint8_t { quality = 0, ability_to_pay = 1, policy_fit = 2 };
+
+const char* carrier_kind_name(int kind);
+inline constexpr std::array<const char*, 4> source_origins = {"grassroots", "talent", "spin-off", "recruited"};
+
+struct ResolvedCarrier {
+  CarrierKind kind = CarrierKind::nursery;
+  CarrierLevel level = CarrierLevel::municipal;
+  int parameter_index = 0;  // index into ModelParameters::carriers
+  int operator_index = 0;
+  int opening_month = 0;
+  std::uint64_t sector_mask = ~std::uint64_t{0};  // bit s set: serves sector s
+  double service_quality = 0.5;
+  double screening_noise = 1.0;
+  SelectionObjective objective = SelectionObjective::quality;
+};
+
+struct ResolvedTarget {
+  int indicator = 0;       // index into the indicator registry
+  int deadline_month = 0;  // month index, inclusive
+};
+
+// A problem found while resolving, with the parameter key and the element it concerns; the
+// scenario layer adds file and line.
+class ResolveError : public std::runtime_error {
+ public:
+  ResolveError(std::string key, std::string element_id, const std::string& message)
+      : std::runtime_error(message), key_(std::move(key)), element_id_(std::move(element_id)) {}
+  const std::string& key() const noexcept { return key_; }
+  const std::string& element_id() const noexcept { return element_id_; }
+
+ private:
+  std::string key_;
+  std::string element_id_;
+};
+
+struct ModelSetup {
+  ModelParameters parameters;
+  int start_year = 2021;
+  int start_month = 7;  // 1..12
+  int months = 54;
+  std::vector<double> sector_cumulative_share;  // normalised, ends at 1
+  std::vector<int> source_origin;               // per source: 0 grassroots, 1 talent, 2 spin-off, 3 recruited
+  std::vector<ResolvedCarrier> carriers;        // enabled carriers only
+  std::vector<ResolvedTarget> targets;          // parallel to parameters.targets
+
+  const CarrierParameters& carrier_parameters(int carrier) const {
+    return parameters.carriers[static_cast<std::size_t>(carriers[static_cast<std::size_t>(carrier)].parameter_index)];
+  }
+  // Upper bound on ventures a run can create (for the RNG width check and memory planning).
+  std::uint64_t venture_bound() const;
+  std::string month_label(int month_index) const;
+};
+
+// "YYYY-MM" -> (year, month); throws std::invalid_argument on a malformed text.
+std::pair<int, int> parse_year_month(const std::string& text);
+
+// Throws ResolveError for dangling references and inconsistent values.
+ModelSetup resolve(const ModelParameters& parameters);
+
+}  // namespace incubsim::model

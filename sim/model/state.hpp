@@ -1,0 +1,122 @@
+#pragma once
+// The state of one run: ventures and carriers as plain structs in contiguous arrays.
+// Processes (model/processes.hpp) are free functions over this state.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "model/random_streams.hpp"
+#include "model/setup.hpp"
+
+namespace incubsim::model {
+
+// Stage 0 is "outside every carrier"; stages 1..4 are carrier kinds + 1.
+enum class Stage : std::int8_t { outside = 0, nursery = 1, incubator = 2, accelerator = 3, park = 4 };
+inline constexpr int stage_count = 5;
+
+enum class Status : std::int8_t { active = 0, failed = 1, relocated = 2, acquired = 3 };
+inline constexpr int status_count = 4;
+
+// Event kinds are part of the results file (labels/event_kinds): append only.
+enum class EventKind : std::uint8_t {
+  entry = 0,
+  registration = 1,
+  admission = 2,
+  graduation = 3,
+  eviction = 4,
+  failure_cash = 5,
+  failure_hazard = 6,
+  carrier_opened = 7,
+  tech_sme_certified = 8,
+  high_tech_certified = 9,
+  talent_cultivated = 10,
+};
+inline constexpr int event_kind_count = 11;
+
+const char* stage_name(int stage);
+const char* status_name(int status);
+const char* event_kind_name(int kind);
+
+struct Venture {
+  // Identity in the random streams: (stream_kind, stream_id) is the same in every scenario for
+  // the same potential entrant, which is what pairs scenarios (common random numbers).
+  std::uint32_t stream_id = 0;
+  EntityKind stream_kind = EntityKind::potential_entrant;
+  std::uint8_t sector = 0;
+  std::uint8_t origin = 0;  // source index
+  Stage stage = Stage::outside;
+  Stage highest_stage = Stage::outside;
+  Status status = Status::active;
+  bool registered = false;
+  bool graduate_ready = false;
+  bool ever_in_base = false;
+  bool talent_counted = false;
+  bool ever_tech_sme = false;
+  bool ever_high_tech = false;
+  std::int16_t entry_month = 0;         // month index (may be negative: founded before start)
+  std::int16_t registration_month = -1; // -1: not registered
+  std::int16_t stage_entry_month = 0;
+  std::int16_t carrier = -1;            // index into RunState::carriers, -1 when outside
+  std::int16_t tech_sme_until = -1;     // certified through this month index (-1: never)
+  std::int16_t high_tech_until = -1;
+  std::uint16_t headcount = 1;
+  std::uint16_t patents = 0;
+  float quality = 0.0F;      // latent, never observed directly
+  float skill = 0.0F;        // founder skill 0..1
+  float technology = 0.0F;   // 0..1
+  float revenue = 0.0F;      // RMB per month
+  float cash = 0.0F;         // RMB
+};
+
+struct CarrierState {
+  bool open = false;
+  int opening_month = 0;  // realised opening month (planned + construction delay)
+  int residents = 0;
+  int applicants_this_month = 0;
+  int admitted_this_month = 0;
+};
+
+// Counters of what happened this month (reset by the record phase after use) and since the
+// start of the run.
+struct FlowCounters {
+  std::vector<int> entries_by_source;
+  std::array<int, carrier_kind_count> admissions{};
+  std::array<int, carrier_kind_count> graduations{};
+  std::array<int, carrier_kind_count> waiting{};
+  int evictions = 0;
+  int failures_cash = 0;
+  int failures_hazard = 0;
+  int registrations = 0;
+  double rent_subsidy_spending = 0.0;
+  double operator_spending = 0.0;
+};
+
+struct CumulativeCounters {
+  int failures = 0;
+  int graduations = 0;
+  int tech_sme_base = 0;
+  int high_tech_base = 0;
+  int talents_base = 0;
+  double public_spending = 0.0;
+};
+
+// A venture applying to a carrier this month, with the carrier's view of it.
+struct Applicant {
+  double score = 0.0;    // rank key under the operator's selection objective
+  double signal = 0.0;   // noisy quality signal, compared with the admission threshold
+  std::uint32_t venture = 0;
+};
+
+struct RunState {
+  std::vector<Venture> ventures;
+  std::vector<std::uint32_t> active;  // indices of active ventures, ascending
+  std::vector<CarrierState> carriers; // parallel to ModelSetup::carriers
+  std::vector<std::vector<Applicant>> applicants;  // per carrier; reused month to month
+  FlowCounters flows;
+  CumulativeCounters cumulative;
+  std::uint32_t next_potential_entrant = 0;
+  std::uint64_t venture_months = 0;
+};
+
+}  // namespace incubsim::model

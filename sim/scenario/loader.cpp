@@ -1,0 +1,558 @@
+#include "scenario/loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "model/random_streams.hpp"
+#include "scenario/registry.hpp"
+
+namespace incubsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> element_tables = {"sector", "source", "operator", "carrier", "target"};
+const std::vector<std::string> plain_sections = {"scenario", "simulation", "dynamics"};
+const std::vector<std::string> top_level_keys = {"extends", "scenario", "simulation", "dynamics", "stage", "citations",
+                                                 "sector", "source", "operator", "carrier", "target"};
+const std::vector<std::string> stage_kinds = {"nursery", "incubator", "accelerator", "park"};
+
+bool is_element_table(const std::string& name) {
+  return std::find(element_tables.begin(), element_tables.end(), name) != element_tables.end();
+}
+
+// Where a node came from.
+struct Location {
+  std::string file;
+  int line = 0;
+};
+
+Location location_of(const toml::node& node, const std::string& fallback_file) {
+  const auto& source = node.source();
+  Location location{fallback_file, static_cast<int>(source.begin.line)};
+  if (source.path && !source.path->empty()) location.file = *source.path;
+  return location;
+}
+
+class ProblemList {
+ public:
+  void add(const Location& where, std::string key, std::string message) {
+    problems_.push_back(Problem{where.file, where.line, std::move(key), std::move(message)});
+  }
+  bool empty() const { return problems_.empty(); }
+  void throw_if_any() {
+    if (!problems_.empty()) throw ScenarioError(std::move(problems_));
+  }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string match = closest_match(word, candidates);
+  return match.empty() ? std::string() : " (did you mean '" + match + "'?)";
+}
+
+// ---- reading files and extends --------------------------------------------------------------
+
+toml::table parse_file(const fs::path& path, const Location& referenced_from, ProblemList& problems) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) {
+    problems.add(referenced_from, referenced_from.line > 0 ? "extends" : "", "scenario file '" + path.string() + "' not found");
+    problems.throw_if_any();
+  }
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error& parse_error) {
+    problems.add(Location{path.string(), static_cast<int>(parse_error.source().begin.line)}, "",
+                 "malformed TOML: " + std::string(parse_error.description()));
+    problems.throw_if_any();
+  }
+  return {};
+}
+
+void merge_into(toml::table& base, const toml::table& overlay);
+
+// [[carrier]] etc. merge element by element on `id`; new ids are appended.
+void merge_elements(toml::array& base, const toml::array& overlay) {
+  for (const toml::node& element : overlay) {
+    const toml::table* overlay_table = element.as_table();
+    const auto* id = overlay_table ? overlay_table->get_as<std::string>("id") : nullptr;
+    toml::table* match = nullptr;
+    if (id != nullptr) {
+      for (toml::node& existing : base) {
+        toml::table* existing_table = existing.as_table();
+        const auto* existing_id = existing_table ? existing_table->get_as<std::string>("id") : nullptr;
+        if (existing_id != nullptr && existing_id->get() == id->get()) match = existing_table;
+      }
+    }
+    if (match != nullptr) {
+      merge_into(*match, *overlay_table);
+    } else {
+      base.push_back(element);
+    }
+  }
+}
+
+void merge_into(toml::table& base, const toml::table& overlay) {
+  for (const auto& [key, node] : overlay) {
+    toml::node* existing = base.get(key.str());
+    if (existing != nullptr && existing->is_table() && node.is_table()) {
+      merge_into(*existing->as_table(), *node.as_table());
+    } else if (existing != nullptr && is_element_table(std::string(key.str())) && existing->is_array() && node.is_array()) {
+      merge_elements(*existing->as_array(), *node.as_array());
+    } else {
+      base.insert_or_assign(key.str(), node);
+    }
+  }
+}
+
+toml::table load_with_extends(const fs::path& path, std::vector<fs::path>& chain, const Location& referenced_from, ProblemList& problems) {
+  const fs::path canonical = fs::weakly_canonical(path);
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    std::string cycle;
+    for (const auto& link : chain) cycle += link.filename().string() + " -> ";
+    problems.add(referenced_from, "extends", "extends cycle: " + cycle + canonical.filename().string());
+    problems.throw_if_any();
+  }
+  chain.push_back(canonical);
+  toml::table table = parse_file(path, referenced_from, problems);
+  toml::node* extends = table.get("extends");
+  if (extends == nullptr) return table;
+  const Location where = location_of(*extends, path.string());
+  if (!extends->is_string()) {
+    problems.add(where, "extends", "expected a file name (text)");
+    problems.throw_if_any();
+  }
+  const fs::path parent_path = path.parent_path() / extends->as_string()->get();
+  toml::table merged = load_with_extends(parent_path, chain, where, problems);
+  table.erase("extends");
+  // The child's own name and description never come from the parent.
+  if (toml::table* parent_scenario = merged.get_as<toml::table>("scenario")) {
+    parent_scenario->erase("name");
+    parent_scenario->erase("description");
+  }
+  merge_into(merged, table);
+  return merged;
+}
+
+// ---- overrides ------------------------------------------------------------------------------
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream stream(key);
+  std::string part;
+  while (std::getline(stream, part, '.')) parts.push_back(part);
+  return parts;
+}
+
+// Parses the value as TOML (numbers, booleans, quoted text, arrays); anything else is text.
+toml::table parse_override_value(const std::string& value) {
+  try {
+    const std::string document = "value = " + value;
+    return toml::parse(std::string_view(document), std::string_view("--set"));
+  } catch (const toml::parse_error&) {
+    toml::table table;
+    table.insert_or_assign("value", value);  // not TOML: plain text
+    return table;
+  }
+}
+
+void apply_override(toml::table& root, const std::string& assignment, ProblemList& problems) {
+  const Location where{"--set", 0};
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    problems.add(where, assignment, "expected KEY=VALUE, got '" + assignment + "'");
+    return;
+  }
+  const std::string key = assignment.substr(0, equals);
+  toml::table value_table = parse_override_value(assignment.substr(equals + 1));
+  toml::node& value = value_table.at("value");
+  std::vector<std::string> parts = split_key(key);
+  if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+    problems.add(where, key, "malformed key '" + key + "'");
+    return;
+  }
+  if (is_element_table(parts[0])) {
+    if (parts.size() != 3) {
+      problems.add(where, key, "elements are set as " + parts[0] + ".<id>.<key>=VALUE");
+      return;
+    }
+    toml::array* array = root.get_as<toml::array>(parts[0]);
+    std::vector<std::string> ids;
+    if (array != nullptr) {
+      for (toml::node& element : *array) {
+        toml::table* table = element.as_table();
+        const auto* id = table ? table->get_as<std::string>("id") : nullptr;
+        if (id == nullptr) continue;
+        if (id->get() == parts[1]) {
+          table->insert_or_assign(parts[2], value);
+          return;
+        }
+        ids.push_back(id->get());
+      }
+    }
+    problems.add(where, key, "no " + parts[0] + " with id '" + parts[1] + "'" + did_you_mean(parts[1], ids));
+    return;
+  }
+  toml::table* table = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    toml::node* next = table->get(parts[i]);
+    if (next == nullptr) {
+      table->insert_or_assign(parts[i], toml::table{});
+      next = table->get(parts[i]);
+    }
+    if (!next->is_table()) {
+      problems.add(where, key, "'" + parts[i] + "' is not a table");
+      return;
+    }
+    table = next->as_table();
+  }
+  table->insert_or_assign(parts.back(), value);
+}
+
+// ---- validation and conversion --------------------------------------------------------------
+
+std::string describe_expected(const ParameterSpec& spec) {
+  std::string text = value_type_name(spec.type);
+  if (spec.type == ValueType::real || spec.type == ValueType::integer) {
+    std::ostringstream range;
+    range << " in [" << spec.min << ", " << spec.max << "]";
+    text += range.str();
+  }
+  if (!spec.unit.empty()) text += " (" + spec.unit + ")";
+  if (!spec.choices.empty()) {
+    text += ": one of";
+    for (const auto& choice : spec.choices) text += " " + choice;
+  }
+  return text;
+}
+
+std::string node_text(const toml::node& node) {
+  std::ostringstream text;
+  node.visit([&](const auto& value) { text << value; });
+  return text.str();
+}
+
+// Checks a value against its spec and stores it; returns an error message or "".
+std::string assign(const ParameterSpec& spec, const toml::node& node, FieldRef field) {
+  const std::string got = ", got " + node_text(node);
+  auto in_range = [&](double value) { return value >= spec.min && value <= spec.max; };
+  switch (spec.type) {
+    case ValueType::real: {
+      if (!node.is_number()) return "expected " + describe_expected(spec) + got;
+      const double value = node.value<double>().value_or(0.0);
+      if (!std::isfinite(value) || !in_range(value)) return "out of range: expected " + describe_expected(spec) + got;
+      *std::get<double*>(field) = value;
+      return "";
+    }
+    case ValueType::integer: {
+      if (!node.is_integer()) return "expected " + describe_expected(spec) + got;
+      const auto value = node.as_integer()->get();
+      if (!in_range(static_cast<double>(value))) return "out of range: expected " + describe_expected(spec) + got;
+      *std::get<int*>(field) = static_cast<int>(value);
+      return "";
+    }
+    case ValueType::boolean:
+      if (!node.is_boolean()) return "expected true or false" + got;
+      *std::get<bool*>(field) = node.as_boolean()->get();
+      return "";
+    case ValueType::text:
+    case ValueType::choice:
+    case ValueType::month: {
+      if (!node.is_string()) return "expected " + describe_expected(spec) + got;
+      const std::string value = node.as_string()->get();
+      if (spec.type == ValueType::choice && std::find(spec.choices.begin(), spec.choices.end(), value) == spec.choices.end()) {
+        return "expected " + describe_expected(spec) + ", got \"" + value + "\"" + did_you_mean(value, spec.choices);
+      }
+      if (spec.type == ValueType::month) {
+        try {
+          model::parse_year_month(value);
+        } catch (const std::invalid_argument& error) {
+          return error.what();
+        }
+      }
+      *std::get<std::string*>(field) = value;
+      return "";
+    }
+    case ValueType::text_list: {
+      const toml::array* array = node.as_array();
+      if (array == nullptr) return "expected a list of text" + got;
+      std::vector<std::string> values;
+      for (const toml::node& item : *array) {
+        if (!item.is_string()) return "expected a list of text" + got;
+        values.push_back(item.as_string()->get());
+      }
+      *std::get<std::vector<std::string>*>(field) = values;
+      return "";
+    }
+  }
+  return "unsupported type";
+}
+
+template <class Owner>
+void read_table(const toml::table& table, const std::string& prefix, const std::vector<FieldBinding<Owner>>& bindings,
+                Owner& owner, const std::string& file, ProblemList& problems, bool element) {
+  std::vector<std::string> known;
+  for (const auto& binding : bindings) {
+    if (binding.spec.key.rfind(prefix + ".", 0) == 0 || element) known.push_back(element ? binding.name : binding.spec.key.substr(prefix.size() + 1));
+  }
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const Location where = location_of(node, file);
+    const std::string full = prefix + "." + name;
+    const FieldBinding<Owner>* binding = nullptr;
+    for (const auto& candidate : bindings) {
+      if (element ? candidate.name == name : candidate.spec.key == full) binding = &candidate;
+    }
+    if (binding == nullptr) {
+      if (!element && name == "source" && node.is_string()) continue;  // a citation for the table
+      problems.add(where, full, "unknown key '" + name + "' in [" + prefix + "]" + did_you_mean(name, known));
+      continue;
+    }
+    const std::string error = assign(binding->spec, node, binding->field(owner));
+    if (!error.empty()) problems.add(where, full, error);
+  }
+  if (element) {
+    for (const auto& binding : bindings) {
+      if (binding.spec.required && !table.contains(binding.name)) {
+        problems.add(location_of(table, file), binding.spec.key, "missing required key '" + binding.name + "'");
+      }
+    }
+  }
+}
+
+template <class Element>
+std::vector<Element> read_elements(const toml::node& node, const ElementTable<Element>& spec, const std::string& file, ProblemList& problems) {
+  std::vector<Element> elements;
+  const Location where = location_of(node, file);
+  const toml::array* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    problems.add(where, spec.name, "expected an array of tables [[" + spec.name + "]]");
+    return elements;
+  }
+  std::vector<std::string> ids;
+  for (const toml::node& item : *array) {
+    Element element;
+    read_table(*item.as_table(), spec.name, spec.fields, element, file, problems, true);
+    if (!element.id.empty() && std::find(ids.begin(), ids.end(), element.id) != ids.end()) {
+      problems.add(location_of(item, file), spec.name + ".id", "duplicate " + spec.name + " id '" + element.id + "'");
+    }
+    ids.push_back(element.id);
+    elements.push_back(std::move(element));
+  }
+  return elements;
+}
+
+model::ModelParameters read_parameters(const toml::table& root, const std::string& file, ProblemList& problems) {
+  const ParameterRegistry& registry = parameter_registry();
+  model::ModelParameters parameters;
+  for (const auto& [key, node] : root) {
+    const std::string name(key.str());
+    const Location where = location_of(node, file);
+    if (std::find(plain_sections.begin(), plain_sections.end(), name) != plain_sections.end()) {
+      if (!node.is_table()) {
+        problems.add(where, name, "expected a table [" + name + "]");
+        continue;
+      }
+      read_table(*node.as_table(), name, registry.scalars, parameters, file, problems, false);
+    } else if (name == "stage") {
+      const toml::table* stages = node.as_table();
+      if (stages == nullptr) {
+        problems.add(where, name, "expected tables [stage.<kind>]");
+        continue;
+      }
+      for (const auto& [kind, rules] : *stages) {
+        const std::string kind_name(kind.str());
+        if (std::find(stage_kinds.begin(), stage_kinds.end(), kind_name) == stage_kinds.end() || !rules.is_table()) {
+          problems.add(location_of(rules, file), "stage." + kind_name, "unknown stage '" + kind_name + "'" + did_you_mean(kind_name, stage_kinds));
+          continue;
+        }
+        read_table(*rules.as_table(), "stage." + kind_name, registry.scalars, parameters, file, problems, false);
+      }
+    } else if (name == "citations") {
+      const toml::table* citations = node.as_table();
+      if (citations == nullptr) problems.add(where, name, "expected a table of key = \"citation\"");
+    } else if (name == "sector") {
+      parameters.sectors = read_elements(node, registry.sector, file, problems);
+    } else if (name == "source") {
+      parameters.sources = read_elements(node, registry.source, file, problems);
+    } else if (name == "operator") {
+      parameters.operators = read_elements(node, registry.operators, file, problems);
+    } else if (name == "carrier") {
+      parameters.carriers = read_elements(node, registry.carrier, file, problems);
+    } else if (name == "target") {
+      parameters.targets = read_elements(node, registry.target, file, problems);
+    } else {
+      problems.add(where, name, "unknown key '" + name + "'" + did_you_mean(name, top_level_keys));
+    }
+  }
+  return parameters;
+}
+
+// Finds where a resolve error points: the element with that id, and its field if present.
+Location locate(const toml::table& root, const model::ResolveError& error, const std::string& file) {
+  const std::vector<std::string> parts = split_key(error.key());
+  if (parts.empty()) return {file, 0};
+  const toml::node* node = root.get(parts[0]);
+  if (node == nullptr) return {file, 0};
+  if (const toml::array* array = node->as_array(); array != nullptr && !error.element_id().empty()) {
+    for (const toml::node& item : *array) {
+      const toml::table* table = item.as_table();
+      const auto* id = table ? table->get_as<std::string>("id") : nullptr;
+      if (id == nullptr || id->get() != error.element_id()) continue;
+      if (parts.size() > 1 && table->get(parts[1]) != nullptr) return location_of(*table->get(parts[1]), file);
+      return location_of(item, file);
+    }
+  }
+  if (parts.size() > 1) {
+    if (const toml::table* table = node->as_table(); table != nullptr && table->get(parts[1]) != nullptr) {
+      return location_of(*table->get(parts[1]), file);
+    }
+  }
+  return location_of(*node, file);
+}
+
+// ---- the resolved text ----------------------------------------------------------------------
+
+void put(toml::table& table, const std::string& name, FieldRef field) {
+  std::visit(
+      [&](auto* value) {
+        using T = std::remove_pointer_t<decltype(value)>;
+        if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          toml::array array;
+          for (const auto& item : *value) array.push_back(item);
+          table.insert_or_assign(name, std::move(array));
+        } else if constexpr (std::is_same_v<T, int>) {
+          table.insert_or_assign(name, static_cast<std::int64_t>(*value));
+        } else {
+          table.insert_or_assign(name, *value);
+        }
+      },
+      field);
+}
+
+template <class Element>
+void put_elements(toml::table& root, const ElementTable<Element>& spec, std::vector<Element> elements) {
+  if (elements.empty()) return;
+  toml::array array;
+  for (Element& element : elements) {
+    toml::table table;
+    for (const auto& binding : spec.fields) put(table, binding.name, binding.field(element));
+    array.push_back(std::move(table));
+  }
+  root.insert_or_assign(spec.name, std::move(array));
+}
+
+std::string resolved_text(model::ModelParameters parameters, const toml::table& merged) {
+  const ParameterRegistry& registry = parameter_registry();
+  toml::table root;
+  for (const auto& binding : registry.scalars) {
+    const std::vector<std::string> parts = split_key(binding.spec.key);
+    toml::table* table = &root;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      if (table->get(parts[i]) == nullptr) table->insert_or_assign(parts[i], toml::table{});
+      table = table->get_as<toml::table>(parts[i]);
+    }
+    put(*table, parts.back(), binding.field(parameters));
+  }
+  put_elements(root, registry.sector, parameters.sectors);
+  put_elements(root, registry.source, parameters.sources);
+  put_elements(root, registry.operators, parameters.operators);
+  put_elements(root, registry.carrier, parameters.carriers);
+  put_elements(root, registry.target, parameters.targets);
+  if (const toml::table* citations = merged.get_as<toml::table>("citations")) root.insert_or_assign("citations", *citations);
+  std::ostringstream text;
+  text << "# Resolved by incubsim: every parameter, defaults included.\n" << root << "\n";
+  return text.str();
+}
+
+}  // namespace
+
+std::string Problem::to_string() const {
+  std::string text = file;
+  if (line > 0) text += ":" + std::to_string(line);
+  text += ": ";
+  if (!key.empty()) text += "key '" + key + "': ";
+  return text + message;
+}
+
+ScenarioError::ScenarioError(std::vector<Problem> problems)
+    : std::runtime_error([&] {
+        std::string text;
+        for (const auto& problem : problems) {
+          if (!text.empty()) text += '\n';
+          text += problem.to_string();
+        }
+        return text;
+      }()),
+      problems_(std::move(problems)) {}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t distance = edit_distance(word, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+Scenario load_scenario(const fs::path& path, const std::vector<std::string>& overrides) {
+  ProblemList problems;
+  std::vector<fs::path> chain;
+  toml::table merged = load_with_extends(path, chain, Location{path.string(), 0}, problems);
+  for (const auto& assignment : overrides) apply_override(merged, assignment, problems);
+  problems.throw_if_any();
+
+  const std::string file = path.string();
+  model::ModelParameters parameters = read_parameters(merged, file, problems);
+  problems.throw_if_any();
+  if (parameters.name.empty()) parameters.name = path.stem().string();
+
+  Scenario scenario;
+  scenario.path = path;
+  scenario.name = parameters.name;
+  try {
+    scenario.setup = model::resolve(parameters);
+  } catch (const model::ResolveError& error) {
+    problems.add(locate(merged, error, file), error.key(), error.what());
+    problems.throw_if_any();
+  }
+  // The random-number counter has fixed field widths (model/random_streams.hpp).
+  using Widths = model::CounterWidths;
+  if (static_cast<std::uint64_t>(scenario.setup.months) > Widths::max_months) {
+    problems.add(locate(merged, model::ResolveError("simulation.horizon_months", "", ""), file), "simulation.horizon_months",
+                 "horizon exceeds the RNG counter's " + std::to_string(Widths::month_bits) + "-bit month field");
+  }
+  if (scenario.setup.venture_bound() >= Widths::max_entities) {
+    problems.add(locate(merged, model::ResolveError("source.potential_per_month", "", ""), file), "source.potential_per_month",
+                 "up to " + std::to_string(scenario.setup.venture_bound()) + " ventures could enter over the horizon, beyond the " +
+                     std::to_string(Widths::entity_id_bits) + "-bit entity ids of the RNG counter; lower the rates, scale or horizon");
+  }
+  problems.throw_if_any();
+  scenario.resolved_text = resolved_text(parameters, merged);
+  return scenario;
+}
+
+}  // namespace incubsim::scenario

@@ -1,0 +1,49 @@
+#pragma once
+// Scenario loading: TOML files with `extends`, command-line overrides (`--set key=value`),
+// strict validation against the parameter registry, and resolution into a ModelSetup.
+// Every problem names file, line and key; all problems of a file are reported together.
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/setup.hpp"
+
+namespace incubsim::scenario {
+
+struct Problem {
+  std::string file;  // scenario file, or "--set" for a command-line override
+  int line = 0;      // 1-based; 0 when unknown
+  std::string key;   // full parameter key, e.g. "carrier.capacity"
+  std::string message;
+  std::string to_string() const;
+};
+
+// Bad input: the command turns this into exit code 2 and writes nothing.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Problem> problems);
+  const std::vector<Problem>& problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+struct Scenario {
+  std::string name;
+  std::filesystem::path path;
+  model::ModelSetup setup;
+  // Every parameter's value (defaults included) and the citations, as TOML: what ran.
+  std::string resolved_text;
+};
+
+// Loads, merges, overrides, validates and resolves. Throws ScenarioError on bad input.
+Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+// Edit distance, for did-you-mean suggestions.
+std::size_t edit_distance(const std::string& a, const std::string& b);
+// The closest candidate within a small distance, or "" when none is close.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace incubsim::scenario
