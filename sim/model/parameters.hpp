@@ -62,7 +62,7 @@ struct CarrierParameters {
   double area_m2 = 0.0;             // floor area, informational until space-based capacity
   std::string opening = "2021-07";  // planned opening month
   std::vector<std::string> sectors; // sector ids served; empty: all sectors
-  int max_tenure_months = 36;
+  int max_tenure_months = 48;
   double rent_per_month = 1000.0;   // RMB per venture
   double rent_subsidy_share = 0.0;  // share of rent paid by the public budget
   double admission_threshold = -0.5;// minimum quality signal to be admitted

@@ -80,7 +80,7 @@ void certify(RunState& state, const MonthContext& context) {
     }
     // High-tech enterprise: registered a year, owns IP, technology high enough; valid for a
     // fixed term, then re-evaluated.
-    const bool due = v.high_tech_until < month;
+    const bool due = v.high_tech_until <= month;  // never certified, or expiring this month
     if (due && months_since(month, v.registration_month) >= 12 && v.patents >= d.high_tech_min_patents &&
         v.technology >= d.high_tech_min_technology) {
       v.high_tech_until = static_cast<std::int16_t>(month + d.high_tech_validity_months);
@@ -139,7 +139,7 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
       v.registered = true;
       v.entry_month = static_cast<std::int16_t>(-1 - static_cast<int>(stream.uniform() * 36.0));
       v.registration_month = v.entry_month;
-      v.stage_entry_month = static_cast<std::int16_t>(-static_cast<int>(stream.uniform() * std::min(parameters.max_tenure_months, 24)));
+      v.stage_entry_month = static_cast<std::int16_t>(std::max<int>(v.entry_month, -static_cast<int>(stream.uniform() * std::min(parameters.max_tenure_months, 24))));
       v.revenue = static_cast<float>(d.first_revenue * std::exp(0.5 * v.quality));
       v.stage = v.highest_stage = stage_of_kind(carrier.kind);
       v.carrier = static_cast<std::int16_t>(c);
@@ -221,36 +221,49 @@ void application_and_admission(RunState& state, const MonthContext& context) {
     state.carriers[c].applicants_this_month = state.carriers[c].admitted_this_month = 0;
     if (state.carriers[c].open) open_by_kind[static_cast<std::size_t>(setup.carriers[c].kind)].push_back(static_cast<int>(c));
   }
-  std::array<int, carrier_kind_count> candidates{};
+  // Open carriers of kind k that admit sector s.
+  auto serving = [&](int kind, int sector) {
+    int count = 0;
+    for (int c : open_by_kind[static_cast<std::size_t>(kind)]) count += static_cast<int>(setup.carriers[static_cast<std::size_t>(c)].sector_mask >> sector & 1u);
+    return count;
+  };
+  auto eligible_by_age = [&](const Venture& v, int kind) {
+    const StageRules& rules = stages[static_cast<std::size_t>(kind)];
+    return v.graduate_ready || rules.max_entry_age_months == 0 || venture_age(v, context.month) <= rules.max_entry_age_months;
+  };
   for (std::uint32_t index : state.active) {
     const Venture& v = state.ventures[index];
     int kind = -1;  // the carrier kind this venture applies to this month
+    int choices = 0;
     if (v.stage != Stage::outside) {
       if (!v.graduate_ready) continue;
       kind = static_cast<int>(v.stage);  // the next kind after its current stage
+      if (kind < carrier_kind_count) choices = serving(kind, v.sector);
     } else {
-      // Outside: the furthest stage beyond the highest reached whose entry criteria it meets.
+      // Outside: the furthest stage not yet reached whose entry criteria it meets and for which
+      // an open carrier serves its sector.
       for (int k = carrier_kind_count - 1; k >= static_cast<int>(v.highest_stage); --k) {
-        if (k == 0 || meets_stage_criteria(v, stages[static_cast<std::size_t>(k - 1)])) {
+        if (k > 0 && !meets_stage_criteria(v, stages[static_cast<std::size_t>(k - 1)])) continue;
+        if (!eligible_by_age(v, k)) continue;
+        choices = serving(k, v.sector);
+        if (choices > 0) {
           kind = k;
           break;
         }
       }
     }
-    if (kind < 0 || kind >= carrier_kind_count) continue;
-    const StageRules& rules = stages[static_cast<std::size_t>(kind)];
-    if (!v.graduate_ready && rules.max_entry_age_months > 0 && venture_age(v, context.month) > rules.max_entry_age_months) continue;
-    const auto& open = open_by_kind[static_cast<std::size_t>(kind)];
-    if (open.empty()) continue;
+    if (kind < 0 || kind >= carrier_kind_count || choices == 0) continue;
     Stream stream = venture_stream(context, v, Purpose::application);
-    if (!stream.bernoulli(rules.application_probability)) continue;
-    int count = 0;
-    for (int c : open) {
-      if (setup.carriers[static_cast<std::size_t>(c)].sector_mask >> v.sector & 1u) candidates[static_cast<std::size_t>(count++)] = c;
-      if (count == carrier_kind_count) break;
+    if (!stream.bernoulli(stages[static_cast<std::size_t>(kind)].application_probability)) continue;
+    // Choose uniformly among the serving carriers, in carrier order.
+    int pick = std::min(static_cast<int>(stream.uniform() * choices), choices - 1);
+    int chosen = -1;
+    for (int c : open_by_kind[static_cast<std::size_t>(kind)]) {
+      if ((setup.carriers[static_cast<std::size_t>(c)].sector_mask >> v.sector & 1u) && pick-- == 0) {
+        chosen = c;
+        break;
+      }
     }
-    if (count == 0) continue;
-    const int chosen = candidates[static_cast<std::size_t>(std::min(static_cast<int>(stream.uniform() * count), count - 1))];
     const ResolvedCarrier& carrier = setup.carriers[static_cast<std::size_t>(chosen)];
     const double signal = v.quality + carrier.screening_noise * stream.normal();
     double score = signal;
@@ -306,8 +319,10 @@ void services(RunState& state, const MonthContext& context) {
     if (v.carrier >= 0) {
       learning = d.skill_learning_in_carrier * setup.carriers[static_cast<std::size_t>(v.carrier)].service_quality;
     }
+    const bool below = v.skill < d.talent_skill_threshold;
     v.skill = static_cast<float>(v.skill + learning * (1.0 - v.skill));
-    if (!v.talent_counted && v.carrier >= 0 && v.skill >= d.talent_skill_threshold &&
+    // Cultivated: the founder's skill crosses the threshold while resident in the base.
+    if (below && !v.talent_counted && v.carrier >= 0 && v.skill >= d.talent_skill_threshold &&
         setup.carrier_parameters(v.carrier).in_base) {
       v.talent_counted = true;
       state.cumulative.talents_base += 1;
@@ -320,11 +335,21 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
   const VentureDynamics& d = setup.parameters.dynamics;
   const double volatility = d.revenue_volatility;
-  for (std::uint32_t index : state.active) {
+  state.draws.resize(state.active.size());
+  for (std::size_t i = 0; i < state.active.size(); ++i) {
+    const std::uint32_t index = state.active[i];
     Venture& v = state.ventures[index];
-    Stream stream = venture_stream(context, v, Purpose::growth);
-    const double shock = stream.normal();
-    const double first_sale = stream.uniform();
+    MonthlyDraws& draws = state.draws[i];
+    {
+      Stream stream = venture_stream(context, v, Purpose::monthly);
+      draws.first_sale = Stream::uniform32(stream());
+      draws.patent = Stream::uniform32(stream());
+      draws.registration = Stream::uniform32(stream());
+      draws.failure = Stream::uniform32(stream());
+      draws.revenue_shock = stream.normal();
+    }
+    const double shock = draws.revenue_shock;
+    const double first_sale = draws.first_sale;
     double service_quality = 0.0;
     double rent = 0.0;
     if (v.carrier >= 0) {
@@ -347,7 +372,7 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       const double target = 1.0 + v.revenue / d.revenue_per_employee;
       const long change = std::lround(d.headcount_adjustment * (target - v.headcount));
       v.headcount = static_cast<std::uint16_t>(std::clamp<long>(v.headcount + change, 1, 65535));
-      costs += v.headcount * d.wage_per_month;
+      costs += v.headcount * d.wage_per_month + d.rd_share * v.revenue;
     }
     v.cash = static_cast<float>(v.cash + v.revenue - costs);
   }
@@ -356,13 +381,13 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
 
 void innovation(RunState& state, const MonthContext& context) {
   const VentureDynamics& d = context.setup.parameters.dynamics;
-  for (std::uint32_t index : state.active) {
-    Venture& v = state.ventures[index];
-    Stream stream = venture_stream(context, v, Purpose::innovation);
+  (void)context.month;
+  for (std::size_t i = 0; i < state.active.size(); ++i) {
+    Venture& v = state.ventures[state.active[i]];
     const double rd_spending = d.rd_share * v.revenue;  // RMB/month
     const double gain = d.technology_learning * v.skill + 0.01 * rd_spending / 1e5;
     v.technology = static_cast<float>(std::min(v.technology + gain * (1.0 - v.technology), 0.999));
-    if (v.registered && stream.bernoulli(d.patent_rate * v.technology) && v.patents < 65535) v.patents += 1;
+    if (v.registered && state.draws[i].patent < d.patent_rate * v.technology && v.patents < 65535) v.patents += 1;
   }
 }
 
@@ -370,12 +395,12 @@ void transitions(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
   const VentureDynamics& d = setup.parameters.dynamics;
   const int month = context.month;
-  for (std::uint32_t index : state.active) {
+  for (std::size_t i = 0; i < state.active.size(); ++i) {
+    const std::uint32_t index = state.active[i];
     Venture& v = state.ventures[index];
     if (!v.registered) {
-      Stream stream = venture_stream(context, v, Purpose::registration);
       const double odds = d.registration_probability * (v.carrier >= 0 ? 1.0 + d.carrier_registration_boost : 1.0);
-      if (stream.bernoulli(odds)) {
+      if (state.draws[i].registration < odds) {
         v.registered = true;
         v.registration_month = static_cast<std::int16_t>(month);
         state.flows.registrations += 1;
@@ -386,7 +411,7 @@ void transitions(RunState& state, const MonthContext& context) {
     const int kind = static_cast<int>(v.stage) - 1;
     const CarrierParameters& carrier = setup.carrier_parameters(v.carrier);
     const int tenure = months_since(month, v.stage_entry_month);
-    if (kind < carrier_kind_count - 1 && !v.graduate_ready) {
+    if (!v.graduate_ready) {
       const StageRules& rules = setup.parameters.stages[static_cast<std::size_t>(kind)];
       v.graduate_ready = tenure >= rules.min_months && meets_stage_criteria(v, rules);
     }
@@ -407,17 +432,17 @@ void transitions(RunState& state, const MonthContext& context) {
 }
 
 void exits(RunState& state, const MonthContext& context) {
-  const VentureDynamics& d = context.setup.parameters.dynamics;
+  const std::vector<double>& hazard = context.setup.hazard_by_age;
   const int month = context.month;
-  for (std::uint32_t index : state.active) {
+  for (std::size_t i = 0; i < state.active.size(); ++i) {
+    const std::uint32_t index = state.active[i];
     Venture& v = state.ventures[index];
-    Stream stream = venture_stream(context, v, Purpose::failure);
-    const double u = stream.uniform();
+    const double u = state.draws[i].failure;
     EventKind cause;
     if (v.cash < 0.0F) {
       cause = EventKind::failure_cash;
       state.flows.failures_cash += 1;
-    } else if (u < monthly_hazard(d, months_since(month, v.entry_month))) {
+    } else if (u < hazard[std::min<std::size_t>(static_cast<std::size_t>(std::max(months_since(month, v.entry_month), 0)), hazard.size() - 1)]) {
       cause = EventKind::failure_hazard;
       state.flows.failures_hazard += 1;
     } else {

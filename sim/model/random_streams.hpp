@@ -38,17 +38,10 @@ enum class EntityKind : std::uint8_t {
 
 // What a draw is for. Values are part of the counter layout: never renumber.
 enum class Purpose : std::uint8_t {
-  entrant_count = 1,
-  entrant_attributes = 2,
-  entry_decision = 3,
-  application = 4,
-  admission_signal = 5,
-  services = 6,
-  growth = 7,
-  innovation = 8,
-  registration = 9,
-  failure = 10,
-  construction_delay = 11,
+  entrant_count = 1,       // Poisson count of a source's potential entrants in a month
+  entrant_attributes = 2,  // a potential entrant's entry decision and attributes (month 0)
+  application = 3,         // whether and where a venture applies, and its admission signal
+  monthly = 4,             // a venture's routine draws of the month (MonthlyDraws)
 };
 
 struct CounterWidths {
@@ -95,6 +88,8 @@ class Stream {
     return static_cast<double>((high << 26) | low) * 0x1.0p-53;
   }
   bool bernoulli(double probability) noexcept { return uniform() < probability; }
+  // Uniform on [0, 1) with 32 random bits: enough resolution for yes/no decisions.
+  static double uniform32(std::uint32_t bits) noexcept { return bits * 0x1.0p-32; }
   double normal(double mean = 0.0, double sd = 1.0) {
     return boost::random::normal_distribution<double>(mean, sd)(*this);
   }

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "model/indicators.hpp"
+#include "model/processes.hpp"
 
 namespace incubsim::model {
 namespace {
@@ -159,6 +160,10 @@ ModelSetup resolve(const ModelParameters& parameters) {
       throw ResolveError("target.deadline", target.id, "target '" + target.id + "' deadline " + target.deadline + " is outside the simulated months " + setup.month_label(0) + ".." + setup.month_label(setup.months - 1));
     }
     setup.targets.push_back(resolved);
+  }
+  setup.hazard_by_age.resize(static_cast<std::size_t>(setup.months) + 64);
+  for (std::size_t age = 0; age < setup.hazard_by_age.size(); ++age) {
+    setup.hazard_by_age[age] = monthly_hazard(parameters.dynamics, static_cast<double>(age));
   }
   return setup;
 }

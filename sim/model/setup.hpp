@@ -59,6 +59,9 @@ struct ModelSetup {
   std::vector<int> source_origin;               // per source: 0 grassroots, 1 talent, 2 spin-off, 3 recruited
   std::vector<ResolvedCarrier> carriers;        // enabled carriers only
   std::vector<ResolvedTarget> targets;          // parallel to parameters.targets
+  // Monthly failure probability by age in months (0 .. months + 63; older ages use the last),
+  // precomputed from the hazard parameters so the monthly loop does no pow().
+  std::vector<double> hazard_by_age;
 
   const CarrierParameters& carrier_parameters(int carrier) const {
     return parameters.carriers[static_cast<std::size_t>(carriers[static_cast<std::size_t>(carrier)].parameter_index)];

@@ -77,8 +77,8 @@ struct CarrierState {
   int admitted_this_month = 0;
 };
 
-// Counters of what happened this month (reset by the record phase after use) and since the
-// start of the run.
+// Counters of what happened this month (reset by the calendar phase at the start of each month)
+// and since the start of the run.
 struct FlowCounters {
   std::vector<int> entries_by_source;
   std::array<int, carrier_kind_count> admissions{};
@@ -108,11 +108,24 @@ struct Applicant {
   std::uint32_t venture = 0;
 };
 
+// A venture's routine draws for one month, taken from one stream (Purpose::monthly) at the
+// start of growth_and_cash so the phases after it need no stream of their own: one block of
+// four 32-bit uniforms, then the revenue shock from the same stream.
+struct MonthlyDraws {
+  double revenue_shock = 0.0;  // standard normal
+  double first_sale = 0.0;  // uniform [0,1), 32 random bits
+  double patent = 0.0;
+  double registration = 0.0;
+  double failure = 0.0;
+};
+
 struct RunState {
   std::vector<Venture> ventures;
   std::vector<std::uint32_t> active;  // indices of active ventures, ascending
   std::vector<CarrierState> carriers; // parallel to ModelSetup::carriers
   std::vector<std::vector<Applicant>> applicants;  // per carrier; reused month to month
+  // Parallel to `active`; valid from growth_and_cash to the end of the month.
+  std::vector<MonthlyDraws> draws;
   FlowCounters flows;
   CumulativeCounters cumulative;
   std::uint32_t next_potential_entrant = 0;

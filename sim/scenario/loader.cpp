@@ -464,6 +464,18 @@ std::string resolved_text(model::ModelParameters parameters, const toml::table& 
   put_elements(root, registry.carrier, parameters.carriers);
   put_elements(root, registry.target, parameters.targets);
   if (const toml::table* citations = merged.get_as<toml::table>("citations")) root.insert_or_assign("citations", *citations);
+  // Citations given as `source = "..."` in plain sections travel with the values they cite.
+  for (const std::string section : {"simulation", "dynamics", "stage.nursery", "stage.incubator", "stage.accelerator", "stage.park"}) {
+    const std::vector<std::string> parts = split_key(section);
+    const toml::table* from = &merged;
+    toml::table* to = &root;
+    for (const auto& part : parts) {
+      from = from ? from->get_as<toml::table>(part) : nullptr;
+      to = to ? to->get_as<toml::table>(part) : nullptr;
+    }
+    if (from == nullptr || to == nullptr) continue;
+    if (const auto* citation = from->get_as<std::string>("source")) to->insert_or_assign("source", citation->get());
+  }
   std::ostringstream text;
   text << "# Resolved by incubsim: every parameter, defaults included.\n" << root << "\n";
   return text.str();
@@ -541,9 +553,14 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
   }
   // The random-number counter has fixed field widths (model/random_streams.hpp).
   using Widths = model::CounterWidths;
+  const Location horizon_line = locate(merged, model::ResolveError("simulation.horizon_months", "", ""), file);
   if (static_cast<std::uint64_t>(scenario.setup.months) > Widths::max_months) {
-    problems.add(locate(merged, model::ResolveError("simulation.horizon_months", "", ""), file), "simulation.horizon_months",
-                 "horizon exceeds the RNG counter's " + std::to_string(Widths::month_bits) + "-bit month field");
+    problems.add(horizon_line, "simulation.horizon_months",
+                 "horizon of " + std::to_string(scenario.setup.months) + " months exceeds the RNG counter's " +
+                     std::to_string(Widths::month_bits) + "-bit month field (at most " + std::to_string(Widths::max_months) + ")");
+  } else if (scenario.setup.months > 32767) {
+    problems.add(horizon_line, "simulation.horizon_months",
+                 "horizon of " + std::to_string(scenario.setup.months) + " months exceeds the results file's 16-bit month columns (at most 32767)");
   }
   if (scenario.setup.venture_bound() >= Widths::max_entities) {
     problems.add(locate(merged, model::ResolveError("source.potential_per_month", "", ""), file), "source.potential_per_month",

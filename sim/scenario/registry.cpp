@@ -102,8 +102,8 @@ ParameterRegistry make_registry() {
   };
   s.push_back(simulation(&model::SimulationParameters::start, ValueType::month, "start", "YYYY-MM", -infinity, infinity,
                          "plan issued 2021-07-29 (BRIEF.md)", "First simulated month."));
-  s.push_back(simulation(&model::SimulationParameters::horizon_months, ValueType::integer, "horizon_months", "months", 1, 65536,
-                         "plan runs to end 2025 (BRIEF.md)", "Number of simulated months; at most 65,536 (the RNG counter's 16-bit month field)."));
+  s.push_back(simulation(&model::SimulationParameters::horizon_months, ValueType::integer, "horizon_months", "months", 1, 1000000,
+                         "plan runs to end 2025 (BRIEF.md)", "Number of simulated months; validation also holds it to the RNG counter's 16-bit month field and the results' 16-bit month columns (at most 32,767)."));
   s.push_back(simulation(&model::SimulationParameters::potential_scale, ValueType::real, "potential_scale", "factor", 0, 1e6, assumption,
                          "Multiplies every source's potential entrants (benchmark and county-size studies)."));
 
@@ -162,7 +162,7 @@ ParameterRegistry make_registry() {
     s.push_back(stage(&StageRules::min_months, integer, "min_months", "months", 0, 1200, assumption, "Graduation needs at least this many months in the stage."));
     s.push_back(stage(&StageRules::min_skill, real, "min_skill", "skill", 0, 1, assumption, "Graduation (and direct entry to the next stage) needs this founder skill."));
     s.push_back(stage(&StageRules::min_technology, real, "min_technology", "technology", 0, 1, assumption, "Graduation needs this technology level."));
-    s.push_back(stage(&StageRules::min_revenue, real, "min_revenue", "RMB/month", 0, 1e12, incubator ? most_rules : assumption, "Graduation needs this monthly revenue."));
+    s.push_back(stage(&StageRules::min_revenue, real, "min_revenue", "RMB/month", 0, 1e12, assumption, "Graduation needs this monthly revenue (MOST's national rule is 10 M RMB over two years; county carriers set their own)."));
     s.push_back(stage(&StageRules::min_headcount, integer, "min_headcount", "persons", 0, 65535, assumption, "Graduation needs this headcount."));
     s.push_back(stage(&StageRules::application_probability, real, "application_probability", "1/month", 0, 1, assumption, "Monthly chance that an eligible venture applies to a carrier of this kind."));
   }
@@ -191,7 +191,7 @@ ParameterRegistry make_registry() {
   source.push_back(make_binding<SourceParameters>("source", "quality_mean", &SourceParameters::quality_mean, real, "sd", -10, 10, assumption, "Mean latent quality of its entrants (standard normal scale)."));
   source.push_back(make_binding<SourceParameters>("source", "skill_mean", &SourceParameters::skill_mean, real, "skill", 0, 1, assumption, "Mean founder skill of its entrants."));
   source.push_back(make_binding<SourceParameters>("source", "technology_mean", &SourceParameters::technology_mean, real, "technology", 0, 1, assumption, "Mean technology level of its entrants."));
-  source.push_back(make_binding<SourceParameters>("source", "initial_cash", &SourceParameters::initial_cash, real, "RMB", 0, 1e10, assumption, "Median cash at entry (log-normal, sd 0.3)."));
+  source.push_back(make_binding<SourceParameters>("source", "initial_cash", &SourceParameters::initial_cash, real, "RMB", 0, 1e10, assumption, "Mean cash at entry (log-normal, sd of log 0.3)."));
   source.push_back(make_binding<SourceParameters>("source", "founders", &SourceParameters::founders, integer, "persons", 1, 1000, assumption, "Initial headcount."));
   source.push_back(make_binding<SourceParameters>("source", "registered", &SourceParameters::registered, ValueType::boolean, "", -infinity, infinity, assumption, "Entrants arrive as registered firms rather than teams."));
   add_citation_field(r.source);

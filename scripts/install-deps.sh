@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages incubsim needs, only those that are missing. Run as root on
+# Debian bookworm (or with sudo available). Nothing is downloaded from anywhere but Debian.
+set -euo pipefail
+packages=(
+  build-essential cmake git pkg-config
+  libtbb-dev libhdf5-dev hdf5-tools
+  libboost-random-dev libboost-program-options-dev
+  catch2 libtomlplusplus-dev librandom123-dev
+  python3 python3-h5py python3-numpy python3-pytest
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+run_as_root=()
+[ "$(id -u)" -eq 0 ] || run_as_root=(sudo)
+"${run_as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,154 @@
+#include "engine/runner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <tbb/global_control.h>
+#include <tuple>
+#include <vector>
+
+#include "engine/statistics.hpp"
+#include "io/results.hpp"
+#include "scenario/loader.hpp"
+
+using namespace incubsim;
+
+namespace {
+
+std::string scenario_path(const std::string& relative) { return std::string(INCUBSIM_SOURCE_DIR) + "/" + relative; }
+
+bool same_event(const io::EventRecord& a, const io::EventRecord& b) {
+  return a.run == b.run && a.month == b.month && a.venture == b.venture && a.kind == b.kind && a.from_stage == b.from_stage &&
+         a.to_stage == b.to_stage && a.carrier == b.carrier && a.value == b.value;
+}
+
+bool same_row(const io::TrajectoryRecord& a, const io::TrajectoryRecord& b) {
+  return a.run == b.run && a.month == b.month && a.venture == b.venture && a.stage == b.stage && a.status == b.status &&
+         a.carrier == b.carrier && a.headcount == b.headcount && a.revenue == b.revenue && a.cash == b.cash && a.skill == b.skill &&
+         a.technology == b.technology;
+}
+
+// "" when both outputs are identical, else what differs first.
+std::string difference(const io::RunOutput& a, const io::RunOutput& b) {
+  if (a.run != b.run || a.scenario != b.scenario || a.replication != b.replication || a.seed != b.seed) return "run identity";
+  if (a.venture_months != b.venture_months) return "venture_months";
+  if (a.ventures != b.ventures) return "ventures";
+  if (a.indicators != b.indicators) return "indicators";
+  if (a.targets_met != b.targets_met) return "targets_met";
+  if (a.events.size() != b.events.size()) return "event count";
+  for (std::size_t i = 0; i < a.events.size(); ++i)
+    if (!same_event(a.events[i], b.events[i])) return "event " + std::to_string(i);
+  if (a.trajectories.size() != b.trajectories.size()) return "trajectory count";
+  for (std::size_t i = 0; i < a.trajectories.size(); ++i)
+    if (!same_row(a.trajectories[i], b.trajectories[i])) return "trajectory row " + std::to_string(i);
+  return "";
+}
+
+std::vector<io::RunOutput> execute_with(const engine::RunPlan& plan, std::size_t threads, std::size_t max_in_flight) {
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+  std::vector<io::RunOutput> outputs;
+  engine::execute(plan, max_in_flight, [&](io::RunOutput&& output) {
+    outputs.push_back(std::move(output));
+  });
+  return outputs;
+}
+
+}  // namespace
+
+TEST_CASE("RunPlan numbers runs scenario-major", "[engine]") {
+  const scenario::Scenario small = scenario::load_scenario(scenario_path("scenarios/test/small.toml"));
+  const scenario::Scenario baseline = scenario::load_scenario(scenario_path("scenarios/yiyuan/baseline-4n.toml"));
+  engine::RunPlan plan;
+  plan.scenarios = {&small.setup, &baseline.setup};
+  plan.replications = 3;
+  plan.seed = 77;
+  CHECK(plan.total_runs() == 6);
+  const engine::RunSpec spec = plan.spec(4);
+  CHECK(spec.run == 4);
+  CHECK(spec.scenario == 1);
+  CHECK(spec.replication == 1);
+  CHECK(spec.seed == 77);
+  CHECK(plan.spec(2).scenario == 0);
+  CHECK(plan.spec(2).replication == 2);
+  CHECK(plan.spec(3).scenario == 1);
+  CHECK(plan.spec(3).replication == 0);
+  CHECK(plan.target_offsets() == std::vector<std::size_t>{0, 1, 9});  // small has 1 target, the baseline 8
+}
+
+TEST_CASE("execute gives the same outputs, in run order, with 1 and 2 threads", "[engine]") {
+  const scenario::Scenario scenario = scenario::load_scenario(scenario_path("scenarios/yiyuan/baseline-4n.toml"));
+  engine::RunPlan plan;
+  plan.scenarios = {&scenario.setup};
+  plan.replications = 8;
+  plan.seed = 20210729;
+  plan.record = io::RecordLevel::trajectories;
+  const std::vector<io::RunOutput> one = execute_with(plan, 1, 2);
+  const std::vector<io::RunOutput> two = execute_with(plan, 2, 4);
+  const std::vector<io::RunOutput> narrow = execute_with(plan, 2, 1);  // one run in flight at a time
+  REQUIRE(one.size() == 8);
+  REQUIRE(two.size() == 8);
+  REQUIRE(narrow.size() == 8);
+  for (std::uint32_t r = 0; r < 8; ++r) {
+    INFO("run " << r);
+    CHECK(one[r].run == r);
+    CHECK(two[r].run == r);
+    CHECK(difference(one[r], two[r]) == "");
+    CHECK(difference(one[r], narrow[r]) == "");
+    // The pipeline adds nothing to a plain simulate_run of the same spec.
+    CHECK(difference(one[r], engine::simulate_run(scenario.setup, plan.spec(r), plan.record)) == "");
+  }
+  CHECK(one[0].indicators != one[1].indicators);
+}
+
+TEST_CASE("execute widens targets_met to every scenario's targets, 255 for the others", "[engine]") {
+  const scenario::Scenario small = scenario::load_scenario(scenario_path("scenarios/test/small.toml"));
+  const scenario::Scenario baseline = scenario::load_scenario(scenario_path("scenarios/yiyuan/baseline-4n.toml"));
+  engine::RunPlan plan;
+  plan.scenarios = {&small.setup, &baseline.setup};
+  plan.replications = 2;
+  plan.seed = 5;
+  plan.record = io::RecordLevel::indicators;
+  const std::vector<io::RunOutput> outputs = execute_with(plan, 2, 4);
+  REQUIRE(outputs.size() == 4);
+  const std::vector<std::size_t> offsets = plan.target_offsets();
+  for (std::uint32_t r = 0; r < 4; ++r) {
+    INFO("run " << r);
+    const io::RunOutput& output = outputs[r];
+    const engine::RunSpec spec = plan.spec(r);
+    CHECK(output.run == r);
+    CHECK(output.scenario == spec.scenario);
+    CHECK(output.replication == spec.replication);
+    REQUIRE(output.targets_met.size() == 9);
+    const io::RunOutput own = engine::simulate_run(*plan.scenarios[spec.scenario], spec, plan.record);
+    for (std::size_t t = 0; t < 9; ++t) {
+      INFO("target " << t);
+      const bool mine = t >= offsets[spec.scenario] && t < offsets[spec.scenario + 1];
+      if (mine) {
+        CHECK(output.targets_met[t] == own.targets_met[t - offsets[spec.scenario]]);
+        CHECK(output.targets_met[t] <= 1);
+      } else {
+        CHECK(output.targets_met[t] == 255);
+      }
+    }
+    CHECK(output.indicators == own.indicators);
+  }
+}
+
+TEST_CASE("wilson_interval gives the published 95% intervals", "[engine]") {
+  auto [low, high] = engine::wilson_interval(8, 8);
+  CHECK(low == Approx(0.6756).margin(1e-4));
+  CHECK(high == 1.0);
+  std::tie(low, high) = engine::wilson_interval(0, 8);
+  CHECK(low == 0.0);
+  CHECK(high == Approx(0.3244).margin(1e-4));
+  std::tie(low, high) = engine::wilson_interval(5, 10);
+  CHECK(low == Approx(0.2366).margin(1e-4));
+  CHECK(high == Approx(0.7634).margin(1e-4));
+  std::tie(low, high) = engine::wilson_interval(1, 10);
+  CHECK(low == Approx(0.0179).margin(1e-4));
+  CHECK(high == Approx(0.4042).margin(1e-4));
+  std::tie(low, high) = engine::wilson_interval(0, 0);  // no trials: no information
+  CHECK(low == 0.0);
+  CHECK(high == 1.0);
+}
