@@ -30,6 +30,16 @@ PropertyList untimed(hid_t plist_class, const Object& owner, std::string_view wh
   return plist;
 }
 
+// A transfer property list whose type-conversion buffer fits `elements` values. HDF5's default
+// is a zero-filled 1 MiB buffer per H5Dread/H5Dwrite, which dominates small string writes.
+PropertyList transfer_properties(hsize_t elements, const Object& owner) {
+  PropertyList dxpl(owner.check(H5Pcreate(H5P_DATASET_XFER), "cannot create transfer properties"));
+  const hsize_t bytes = std::clamp<hsize_t>(elements * 32, 4096, hsize_t{1} << 20);
+  owner.check(H5Pset_buffer(dxpl.id(), static_cast<std::size_t>(bytes), nullptr, nullptr),
+              "cannot set transfer buffer");
+  return dxpl;
+}
+
 void close_id(hid_t id) noexcept {
   switch (H5Iget_type(id)) {
     case H5I_FILE: H5Fclose(id); break;
@@ -284,7 +294,8 @@ Dataset Container::write_strings(const std::string& name, const std::vector<std:
     std::vector<const char*> pointers;
     pointers.reserve(values.size());
     for (const std::string& value : values) pointers.push_back(value.c_str());
-    must(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()));
+    const PropertyList dxpl = transfer_properties(count, dataset);
+    must(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, dxpl.id(), pointers.data()));
   }
   return dataset;
 }
@@ -427,16 +438,17 @@ void Dataset::append_raw(hid_t memory_type, const void* data, std::size_t elemen
 
 void Dataset::read_rows_raw(hid_t memory_type, hsize_t first, hsize_t count, void* out) const {
   const std::vector<hsize_t> dims = shape();
+  std::size_t elements = static_cast<std::size_t>(count);
+  for (std::size_t i = 1; i < dims.size(); ++i) elements *= static_cast<std::size_t>(dims[i]);
+  const PropertyList dxpl = transfer_properties(elements, *this);
   if (dims.empty()) {
     if (first != 0 || count != 1) fail("a scalar dataset has one row");
-    check(H5Dread(id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), "cannot read");
+    check(H5Dread(id(), memory_type, H5S_ALL, H5S_ALL, dxpl.id(), out), "cannot read");
     return;
   }
   if (first + count > dims[0])
     fail("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count) +
          " of " + std::to_string(dims[0]));
-  std::size_t elements = static_cast<std::size_t>(count);
-  for (std::size_t i = 1; i < dims.size(); ++i) elements *= static_cast<std::size_t>(dims[i]);
   if (elements == 0) return;
   const Dataspace file_space = dataspace();
   std::vector<hsize_t> start(dims.size(), 0);
@@ -448,7 +460,7 @@ void Dataset::read_rows_raw(hid_t memory_type, hsize_t first, hsize_t count, voi
         "cannot select rows to read");
   const hsize_t memory_elements = elements;
   const Dataspace memory_space(check(H5Screate_simple(1, &memory_elements, nullptr), "cannot read"));
-  check(H5Dread(id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, out),
+  check(H5Dread(id(), memory_type, memory_space.id(), file_space.id(), dxpl.id(), out),
         "cannot read");
 }
 
