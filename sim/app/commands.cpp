@@ -168,6 +168,10 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
                                                  : fs::path("output") / (scenarios.front().name + ".h5");
   const bool force = values.count("force") > 0;
   if (fs::exists(output) && !force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
+  if (fs::exists(io::parts_directory_for(output)) && !force) {
+    throw UsageError("'" + io::parts_directory_for(output).string() +
+                     "' holds parts of an earlier, unfinished command; use --force to discard them");
+  }
   if (!output.parent_path().empty()) fs::create_directories(output.parent_path());
 
   engine::RunPlan plan;

@@ -42,15 +42,25 @@ PropertyList transfer_properties(hsize_t elements, const Object& owner) {
 
 void close_id(hid_t id) noexcept {
   switch (H5Iget_type(id)) {
-    case H5I_FILE: H5Fclose(id); break;
-    case H5I_GROUP: H5Gclose(id); break;
-    case H5I_DATASET: H5Dclose(id); break;
-    default: H5Oclose(id); break;
+    case H5I_FILE:
+      H5Fclose(id);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id);
+      break;
+    default:
+      H5Oclose(id);
+      break;
   }
 }
 
 }  // namespace
 
+// The library is built thread-safe on Debian, where the automatic error printing is a per-thread
+// setting: every entry point of this layer turns it off for the calling thread.
 void silence_errors() noexcept { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 void fail(std::string_view file, std::string_view object, std::string_view what) {
@@ -66,8 +76,7 @@ void fail(std::string_view file, std::string_view object, std::string_view what)
 
 Datatype vlen_string_type() {
   Datatype type(H5Tcopy(H5T_C_S1));
-  if (!type.valid() || H5Tset_size(type.id(), H5T_VARIABLE) < 0 ||
-      H5Tset_cset(type.id(), H5T_CSET_UTF8) < 0)
+  if (!type.valid() || H5Tset_size(type.id(), H5T_VARIABLE) < 0 || H5Tset_cset(type.id(), H5T_CSET_UTF8) < 0)
     fail("(memory)", "(datatype)", "cannot create a variable-length string type");
   return type;
 }
@@ -78,9 +87,7 @@ Object::Object(hid_t id, std::string file, std::string path) noexcept
     : id_(id), file_(std::move(file)), path_(std::move(path)) {}
 
 Object::Object(Object&& other) noexcept
-    : id_(std::exchange(other.id_, H5I_INVALID_HID)),
-      file_(std::move(other.file_)),
-      path_(std::move(other.path_)) {}
+    : id_(std::exchange(other.id_, H5I_INVALID_HID)), file_(std::move(other.file_)), path_(std::move(other.path_)) {}
 
 Object& Object::operator=(Object&& other) noexcept {
   if (this != &other) {
@@ -97,14 +104,23 @@ Object::~Object() {
 }
 
 void Object::close() {
+  silence_errors();
   if (id_ < 0) return;
   const hid_t id = std::exchange(id_, H5I_INVALID_HID);
   herr_t status = -1;
   switch (H5Iget_type(id)) {
-    case H5I_FILE: status = H5Fclose(id); break;
-    case H5I_GROUP: status = H5Gclose(id); break;
-    case H5I_DATASET: status = H5Dclose(id); break;
-    default: status = H5Oclose(id); break;
+    case H5I_FILE:
+      status = H5Fclose(id);
+      break;
+    case H5I_GROUP:
+      status = H5Gclose(id);
+      break;
+    case H5I_DATASET:
+      status = H5Dclose(id);
+      break;
+    default:
+      status = H5Oclose(id);
+      break;
   }
   if (status < 0) h5::fail(file_, path_, "cannot close");
 }
@@ -118,23 +134,25 @@ std::string Object::child_path(std::string_view name) const {
 }
 
 bool Object::has_attribute(const std::string& name) const {
+  silence_errors();
   return check(H5Aexists(id_, name.c_str()), "cannot check attribute '" + name + "'") > 0;
 }
 
 std::vector<std::string> Object::attribute_names() const {
+  silence_errors();
   std::vector<std::string> names;
   auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
     static_cast<std::vector<std::string>*>(data)->emplace_back(name);
     return 0;
   };
   hsize_t index = 0;
-  check(H5Aiterate2(id_, H5_INDEX_NAME, H5_ITER_INC, &index, collect, &names),
-        "cannot list attributes");
+  check(H5Aiterate2(id_, H5_INDEX_NAME, H5_ITER_INC, &index, collect, &names), "cannot list attributes");
   std::sort(names.begin(), names.end());
   return names;
 }
 
 void Object::write_attribute(const std::string& name, std::string_view value) {
+  silence_errors();
   const std::string what = "cannot write attribute '" + name + "'";
   if (has_attribute(name)) check(H5Adelete(id_, name.c_str()), what);
   const Datatype type = vlen_string_type();
@@ -146,8 +164,8 @@ void Object::write_attribute(const std::string& name, std::string_view value) {
   check(H5Awrite(attribute.id(), type.id(), static_cast<const void*>(&pointer)), what);
 }
 
-void Object::write_numeric_attribute(const std::string& name, hid_t file_type, hid_t memory_type,
-                                     const void* value) {
+void Object::write_numeric_attribute(const std::string& name, hid_t file_type, hid_t memory_type, const void* value) {
+  silence_errors();
   const std::string what = "cannot write attribute '" + name + "'";
   if (has_attribute(name)) check(H5Adelete(id_, name.c_str()), what);
   const Dataspace space(check(H5Screate(H5S_SCALAR), what));
@@ -157,6 +175,7 @@ void Object::write_numeric_attribute(const std::string& name, hid_t file_type, h
 }
 
 std::string Object::read_string_attribute(const std::string& name) const {
+  silence_errors();
   const std::string what = "cannot read string attribute '" + name + "'";
   if (!has_attribute(name)) fail("no attribute '" + name + "'");
   const Attribute attribute(check(H5Aopen(id_, name.c_str(), H5P_DEFAULT), what));
@@ -181,20 +200,18 @@ std::string Object::read_string_attribute(const std::string& name) const {
   check(H5Aread(attribute.id(), memory.id(), buffer.data()), what);
   buffer.resize(std::strlen(buffer.c_str()));
   // Space-padded fixed strings: drop the padding.
-  if (H5Tget_strpad(type.id()) == H5T_STR_SPACEPAD)
-    buffer.erase(buffer.find_last_not_of(' ') + 1);
+  if (H5Tget_strpad(type.id()) == H5T_STR_SPACEPAD) buffer.erase(buffer.find_last_not_of(' ') + 1);
   return buffer;
 }
 
-void Object::read_numeric_attribute(const std::string& name, hid_t memory_type,
-                                    void* value) const {
+void Object::read_numeric_attribute(const std::string& name, hid_t memory_type, void* value) const {
+  silence_errors();
   const std::string what = "cannot read attribute '" + name + "'";
   if (!has_attribute(name)) fail("no attribute '" + name + "'");
   const Attribute attribute(check(H5Aopen(id_, name.c_str(), H5P_DEFAULT), what));
   const Datatype type(check(H5Aget_type(attribute.id()), what));
   const H5T_class_t type_class = H5Tget_class(type.id());
-  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT)
-    fail("attribute '" + name + "' is not numeric");
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) fail("attribute '" + name + "' is not numeric");
   const Dataspace space(check(H5Aget_space(attribute.id()), what));
   if (check(H5Sget_simple_extent_npoints(space.id()), what) != 1)
     fail("attribute '" + name + "' is not a single value");
@@ -204,14 +221,14 @@ void Object::read_numeric_attribute(const std::string& name, hid_t memory_type,
 // ------------------------------------------------------------------------------- Container
 
 bool Container::exists(const std::string& name) const {
+  silence_errors();
   if (name.empty() || name == "/" || name == ".") return true;
   std::size_t position = name.front() == '/' ? 1 : 0;
   while (true) {
     const std::size_t slash = name.find('/', position);
     const std::string prefix = name.substr(0, slash);
     if (!prefix.empty() && prefix != "/") {
-      if (check(H5Lexists(id(), prefix.c_str(), H5P_DEFAULT), "cannot look up '" + name + "'") <= 0)
-        return false;
+      if (check(H5Lexists(id(), prefix.c_str(), H5P_DEFAULT), "cannot look up '" + name + "'") <= 0) return false;
     }
     if (slash == std::string::npos) return true;
     position = slash + 1;
@@ -219,6 +236,7 @@ bool Container::exists(const std::string& name) const {
 }
 
 ObjectType Container::type_of(const std::string& name) const {
+  silence_errors();
   if (!exists(name)) return ObjectType::missing;
   const hid_t object = check(H5Oopen(id(), name.c_str(), H5P_DEFAULT), "cannot open '" + name + "'");
   const H5I_type_t type = H5Iget_type(object);
@@ -229,17 +247,16 @@ ObjectType Container::type_of(const std::string& name) const {
 }
 
 std::vector<std::string> Container::member_names() const {
+  silence_errors();
   H5G_info_t info{};
   check(H5Gget_info(id(), &info), "cannot list members");
   std::vector<std::string> names;
   names.reserve(info.nlinks);
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t length = check(
-        H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT),
-        "cannot list members");
+    const ssize_t length = check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT),
+                                 "cannot list members");
     std::string name(static_cast<std::size_t>(length) + 1, '\0');
-    check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
-                             H5P_DEFAULT),
+    check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT),
           "cannot list members");
     name.resize(static_cast<std::size_t>(length));
     names.push_back(std::move(name));
@@ -249,6 +266,7 @@ std::vector<std::string> Container::member_names() const {
 }
 
 Group Container::create_group(const std::string& name) {
+  silence_errors();
   const std::string path = child_path(name);
   const PropertyList gcpl = untimed(H5P_GROUP_CREATE, *this, "cannot create group '" + name + "'");
   const hid_t group = H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT);
@@ -257,6 +275,7 @@ Group Container::create_group(const std::string& name) {
 }
 
 Group Container::open_group(const std::string& name) const {
+  silence_errors();
   const std::string path = child_path(name);
   if (type_of(name) != ObjectType::group) h5::fail(file_path(), path, "no such group");
   const hid_t group = H5Gopen2(id(), name.c_str(), H5P_DEFAULT);
@@ -265,6 +284,7 @@ Group Container::open_group(const std::string& name) const {
 }
 
 Dataset Container::open_dataset(const std::string& name) const {
+  silence_errors();
   const std::string path = child_path(name);
   if (type_of(name) != ObjectType::dataset) h5::fail(file_path(), path, "no such dataset");
   const hid_t dataset = H5Dopen2(id(), name.c_str(), H5P_DEFAULT);
@@ -273,6 +293,7 @@ Dataset Container::open_dataset(const std::string& name) const {
 }
 
 Dataset Container::write_strings(const std::string& name, const std::vector<std::string>& values) {
+  silence_errors();
   const std::string path = child_path(name);
   auto must = [&](auto result) {
     if (result < 0) h5::fail(file_path(), path, "cannot write string dataset");
@@ -286,10 +307,8 @@ Dataset Container::write_strings(const std::string& name, const std::vector<std:
   PropertyList dcpl(must(H5Pcreate(H5P_DATASET_CREATE)));
   must(H5Pset_obj_track_times(dcpl.id(), 0));
   must(H5Pset_chunk(dcpl.id(), 1, &chunk));
-  Dataset dataset(
-      must(H5Dcreate2(id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, dcpl.id(),
-                      H5P_DEFAULT)),
-      file_path(), path);
+  Dataset dataset(must(H5Dcreate2(id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT)),
+                  file_path(), path);
   if (count > 0) {
     std::vector<const char*> pointers;
     pointers.reserve(values.size());
@@ -300,9 +319,9 @@ Dataset Container::write_strings(const std::string& name, const std::vector<std:
   return dataset;
 }
 
-Dataset Container::create_dataset_impl(const std::string& name, hid_t file_type,
-                                       const std::vector<hsize_t>& row_shape, hsize_t chunk_rows,
-                                       int deflate_level) {
+Dataset Container::create_dataset_impl(const std::string& name, hid_t file_type, const std::vector<hsize_t>& row_shape,
+                                       hsize_t chunk_rows, int deflate_level) {
+  silence_errors();
   const std::string path = child_path(name);
   auto must = [&](auto result, const char* what) {
     if (result < 0) h5::fail(file_path(), path, what);
@@ -319,18 +338,15 @@ Dataset Container::create_dataset_impl(const std::string& name, hid_t file_type,
     max_dims[i] = extent == 0 ? H5S_UNLIMITED : extent;
     chunk[i] = std::max<hsize_t>(extent, 1);
   }
-  const Dataspace space(must(H5Screate_simple(rank, dims.data(), max_dims.data()),
-                             "cannot create dataspace"));
+  const Dataspace space(must(H5Screate_simple(rank, dims.data(), max_dims.data()), "cannot create dataspace"));
   PropertyList dcpl(must(H5Pcreate(H5P_DATASET_CREATE), "cannot create property list"));
   must(H5Pset_obj_track_times(dcpl.id(), 0), "cannot set dataset properties");
   must(H5Pset_chunk(dcpl.id(), rank, chunk.data()), "cannot set chunking");
   if (deflate_level > 0) {
     must(H5Pset_shuffle(dcpl.id()), "cannot set the shuffle filter");
-    must(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(deflate_level)),
-         "cannot set the deflate filter");
+    must(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(deflate_level)), "cannot set the deflate filter");
   }
-  const hid_t dataset = H5Dcreate2(id(), name.c_str(), file_type, space.id(), H5P_DEFAULT,
-                                   dcpl.id(), H5P_DEFAULT);
+  const hid_t dataset = H5Dcreate2(id(), name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT);
   must(dataset, "cannot create dataset");
   return Dataset(dataset, file_path(), path);
 }
@@ -360,19 +376,30 @@ File File::open(const std::filesystem::path& path, bool writable) {
   return File(file, name, "/");
 }
 
-void File::flush() { check(H5Fflush(id(), H5F_SCOPE_LOCAL), "cannot flush"); }
+void File::flush() {
+  silence_errors();
+  check(H5Fflush(id(), H5F_SCOPE_LOCAL), "cannot flush");
+}
 
 // --------------------------------------------------------------------------------- Dataset
 
-Dataspace Dataset::dataspace() const { return Dataspace(check(H5Dget_space(id()), "cannot get dataspace")); }
+Dataspace Dataset::dataspace() const {
+  silence_errors();
+  return Dataspace(check(H5Dget_space(id()), "cannot get dataspace"));
+}
 
-Datatype Dataset::datatype() const { return Datatype(check(H5Dget_type(id()), "cannot get datatype")); }
+Datatype Dataset::datatype() const {
+  silence_errors();
+  return Datatype(check(H5Dget_type(id()), "cannot get datatype"));
+}
 
 PropertyList Dataset::creation_properties() const {
+  silence_errors();
   return PropertyList(check(H5Dget_create_plist(id()), "cannot get creation properties"));
 }
 
 std::vector<hsize_t> Dataset::shape() const {
+  silence_errors();
   const Dataspace space = dataspace();
   const int rank = check(H5Sget_simple_extent_ndims(space.id()), "cannot get shape");
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
@@ -408,15 +435,15 @@ hsize_t Dataset::rows_for(std::size_t elements) const {
   return elements / per_row;
 }
 
-void Dataset::append_raw(hid_t memory_type, const void* data, std::size_t elements,
-                         hsize_t rows) {
+void Dataset::append_raw(hid_t memory_type, const void* data, std::size_t elements, hsize_t rows) {
+  silence_errors();
   std::vector<hsize_t> dims = shape();
   if (dims.empty()) fail("cannot append to a scalar dataset");
   std::size_t per_row = 1;
   for (std::size_t i = 1; i < dims.size(); ++i) per_row *= static_cast<std::size_t>(dims[i]);
   if (elements != static_cast<std::size_t>(rows) * per_row)
-    fail("cannot append " + std::to_string(rows) + " rows from " + std::to_string(elements) +
-         " values (row size " + std::to_string(per_row) + ")");
+    fail("cannot append " + std::to_string(rows) + " rows from " + std::to_string(elements) + " values (row size " +
+         std::to_string(per_row) + ")");
   if (rows == 0) return;
   const hsize_t first = dims[0];
   dims[0] += rows;
@@ -427,16 +454,15 @@ void Dataset::append_raw(hid_t memory_type, const void* data, std::size_t elemen
   std::vector<hsize_t> count = dims;
   start[0] = first;
   count[0] = rows;
-  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                            nullptr),
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
         "cannot select rows to append");
   const hsize_t memory_elements = elements;
   const Dataspace memory_space(check(H5Screate_simple(1, &memory_elements, nullptr), "cannot append"));
-  check(H5Dwrite(id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, data),
-        "cannot append rows");
+  check(H5Dwrite(id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, data), "cannot append rows");
 }
 
 void Dataset::read_rows_raw(hid_t memory_type, hsize_t first, hsize_t count, void* out) const {
+  silence_errors();
   const std::vector<hsize_t> dims = shape();
   std::size_t elements = static_cast<std::size_t>(count);
   for (std::size_t i = 1; i < dims.size(); ++i) elements *= static_cast<std::size_t>(dims[i]);
@@ -447,24 +473,23 @@ void Dataset::read_rows_raw(hid_t memory_type, hsize_t first, hsize_t count, voi
     return;
   }
   if (first + count > dims[0])
-    fail("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count) +
-         " of " + std::to_string(dims[0]));
+    fail("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count) + " of " +
+         std::to_string(dims[0]));
   if (elements == 0) return;
   const Dataspace file_space = dataspace();
   std::vector<hsize_t> start(dims.size(), 0);
   std::vector<hsize_t> extent = dims;
   start[0] = first;
   extent[0] = count;
-  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, extent.data(),
-                            nullptr),
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr),
         "cannot select rows to read");
   const hsize_t memory_elements = elements;
   const Dataspace memory_space(check(H5Screate_simple(1, &memory_elements, nullptr), "cannot read"));
-  check(H5Dread(id(), memory_type, memory_space.id(), file_space.id(), dxpl.id(), out),
-        "cannot read");
+  check(H5Dread(id(), memory_type, memory_space.id(), file_space.id(), dxpl.id(), out), "cannot read");
 }
 
 std::vector<std::string> Dataset::read_strings(hsize_t first, hsize_t count) const {
+  silence_errors();
   const Datatype type = datatype();
   if (H5Tget_class(type.id()) != H5T_STRING) fail("not a string dataset");
   if (rank() != 1) fail("not a 1-D string dataset");
@@ -500,13 +525,30 @@ std::vector<std::string> Dataset::read_strings(hsize_t first, hsize_t count) con
 }
 
 void Dataset::make_scale(const std::string& dimension_name) {
+  silence_errors();
   check(H5DSset_scale(id(), dimension_name.c_str()), "cannot make a dimension scale");
 }
 
 void Dataset::attach_scale(const Dataset& scale, unsigned dimension) {
+  silence_errors();
   check(H5DSattach_scale(id(), scale.id(), dimension),
-        "cannot attach dimension scale " + scale.path() + " to dimension " +
-            std::to_string(dimension));
+        "cannot attach dimension scale " + scale.path() + " to dimension " + std::to_string(dimension));
+}
+
+void Dataset::append_rows_of(const Dataset& source, std::size_t block_bytes) {
+  if (source.row_elements() != row_elements()) fail("cannot append rows of " + source.path() + ": different row shape");
+  const Datatype stored = source.datatype();
+  const Datatype native(check(H5Tget_native_type(stored.id(), H5T_DIR_ASCEND), "native type of " + source.path()));
+  const std::size_t element_size = H5Tget_size(native.id());
+  const std::size_t row_bytes = std::max<std::size_t>(element_size * row_elements(), 1);
+  const hsize_t block_rows = std::max<hsize_t>(1, block_bytes / row_bytes);
+  const hsize_t total = source.rows();
+  std::vector<unsigned char> buffer(static_cast<std::size_t>(std::min(block_rows, total)) * row_bytes);
+  for (hsize_t first = 0; first < total; first += block_rows) {
+    const hsize_t count = std::min(block_rows, total - first);
+    source.read_rows_raw(native.id(), first, count, buffer.data());
+    append_raw(native.id(), buffer.data(), static_cast<std::size_t>(count) * row_elements(), count);
+  }
 }
 
 }  // namespace incubsim::io::h5

@@ -4,7 +4,8 @@
 // compressed extendible numeric datasets, dimension scales). Every failing HDF5 call becomes an
 // incubsim::io::ResultsError naming the file and the object; HDF5's own error printing is off.
 //
-// Not thread-safe: the serial HDF5 library must be used from one thread at a time.
+// One thread at a time: objects may move between threads (e.g. a TBB serial pipeline stage), but
+// must not be used concurrently.
 
 #include <hdf5.h>
 
@@ -31,41 +32,61 @@ namespace h5 {
 // The fixed-size numeric element types the layer stores.
 template <typename T>
 concept Numeric = std::is_same_v<T, std::uint8_t> || std::is_same_v<T, std::int8_t> ||
-                  std::is_same_v<T, std::uint16_t> || std::is_same_v<T, std::int16_t> ||
-                  std::is_same_v<T, std::uint32_t> || std::is_same_v<T, std::int32_t> ||
-                  std::is_same_v<T, std::uint64_t> || std::is_same_v<T, std::int64_t> ||
-                  std::is_same_v<T, float> || std::is_same_v<T, double>;
+    std::is_same_v<T, std::uint16_t> || std::is_same_v<T, std::int16_t> || std::is_same_v<T, std::uint32_t> ||
+    std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint64_t> || std::is_same_v<T, std::int64_t> ||
+    std::is_same_v<T, float> || std::is_same_v<T, double>;
 
 // HDF5 type of T in memory (native) and in the file (little-endian standard type).
 template <Numeric T>
 hid_t memory_type() noexcept {
-  if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
-  else if constexpr (std::is_same_v<T, std::int8_t>) return H5T_NATIVE_INT8;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_NATIVE_UINT16;
-  else if constexpr (std::is_same_v<T, std::int16_t>) return H5T_NATIVE_INT16;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
-  else return H5T_NATIVE_DOUBLE;
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::int8_t>)
+    return H5T_NATIVE_INT8;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return H5T_NATIVE_UINT16;
+  else if constexpr (std::is_same_v<T, std::int16_t>)
+    return H5T_NATIVE_INT16;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return H5T_NATIVE_UINT64;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, float>)
+    return H5T_NATIVE_FLOAT;
+  else
+    return H5T_NATIVE_DOUBLE;
 }
 
 template <Numeric T>
 hid_t file_type() noexcept {
-  if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_STD_U8LE;
-  else if constexpr (std::is_same_v<T, std::int8_t>) return H5T_STD_I8LE;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_STD_U16LE;
-  else if constexpr (std::is_same_v<T, std::int16_t>) return H5T_STD_I16LE;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_STD_U32LE;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_STD_I32LE;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_STD_U64LE;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_STD_I64LE;
-  else if constexpr (std::is_same_v<T, float>) return H5T_IEEE_F32LE;
-  else return H5T_IEEE_F64LE;
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_STD_U8LE;
+  else if constexpr (std::is_same_v<T, std::int8_t>)
+    return H5T_STD_I8LE;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return H5T_STD_U16LE;
+  else if constexpr (std::is_same_v<T, std::int16_t>)
+    return H5T_STD_I16LE;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return H5T_STD_U32LE;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_STD_I32LE;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return H5T_STD_U64LE;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_STD_I64LE;
+  else if constexpr (std::is_same_v<T, float>)
+    return H5T_IEEE_F32LE;
+  else
+    return H5T_IEEE_F64LE;
 }
 
-// Turns HDF5's automatic error-stack printing off (idempotent; File::create/open call it).
+// Turns HDF5's automatic error-stack printing off for the calling thread (a per-thread setting
+// in thread-safe HDF5 builds). Every operation of this layer calls it first.
 void silence_errors() noexcept;
 
 // Throws ResultsError "<file>: <object>: <what>", with HDF5's innermost error message appended
@@ -149,9 +170,7 @@ class Object {
   bool has_attribute(const std::string& name) const;
   std::vector<std::string> attribute_names() const;  // in name order
   void write_attribute(const std::string& name, std::string_view value);
-  void write_attribute(const std::string& name, const char* value) {
-    write_attribute(name, std::string_view(value));
-  }
+  void write_attribute(const std::string& name, const char* value) { write_attribute(name, std::string_view(value)); }
   template <Numeric T>
   void write_attribute(const std::string& name, T value) {
     write_numeric_attribute(name, file_type<T>(), memory_type<T>(), &value);
@@ -170,8 +189,7 @@ class Object {
   std::string child_path(std::string_view name) const;
 
  private:
-  void write_numeric_attribute(const std::string& name, hid_t file_type, hid_t memory_type,
-                               const void* value);
+  void write_numeric_attribute(const std::string& name, hid_t file_type, hid_t memory_type, const void* value);
   void read_numeric_attribute(const std::string& name, hid_t memory_type, void* value) const;
 
   hid_t id_ = H5I_INVALID_HID;
@@ -199,21 +217,20 @@ class Container : public Object {
   // [rows, row_shape...]; rows grow by Dataset::append. Chunks are [chunk_rows, row_shape...]
   // (zero extents in row_shape become unlimited with chunk extent 1).
   template <Numeric T>
-  Dataset create_dataset(const std::string& name, const std::vector<hsize_t>& row_shape,
-                         hsize_t chunk_rows, int deflate_level = 4);
+  Dataset create_dataset(const std::string& name, const std::vector<hsize_t>& row_shape, hsize_t chunk_rows,
+                         int deflate_level = 4);
 
   // Convenience: a 1-D extendible dataset holding `values`.
   template <Numeric T>
-  Dataset write_column(const std::string& name, const std::vector<T>& values,
-                       hsize_t chunk_rows, int deflate_level = 4);
+  Dataset write_column(const std::string& name, const std::vector<T>& values, hsize_t chunk_rows,
+                       int deflate_level = 4);
 
  protected:
   using Object::Object;
 
  private:
-  Dataset create_dataset_impl(const std::string& name, hid_t file_type,
-                              const std::vector<hsize_t>& row_shape, hsize_t chunk_rows,
-                              int deflate_level);
+  Dataset create_dataset_impl(const std::string& name, hid_t file_type, const std::vector<hsize_t>& row_shape,
+                              hsize_t chunk_rows, int deflate_level);
 };
 
 class File : public Container {
@@ -244,9 +261,9 @@ class Dataset : public Object {
 
   std::vector<hsize_t> shape() const;
   std::size_t rank() const;
-  hsize_t rows() const;             // extent of dimension 0 (1 for a scalar dataset)
-  std::size_t row_elements() const; // product of the other extents
-  Datatype datatype() const;        // the file datatype
+  hsize_t rows() const;              // extent of dimension 0 (1 for a scalar dataset)
+  std::size_t row_elements() const;  // product of the other extents
+  Datatype datatype() const;         // the file datatype
   Dataspace dataspace() const;
   PropertyList creation_properties() const;
   bool is_string() const;
@@ -292,22 +309,27 @@ class Dataset : public Object {
   void make_scale(const std::string& dimension_name);
   void attach_scale(const Dataset& scale, unsigned dimension);
 
+  // Appends `rows` rows of `elements` values of `memory_type` (raw counterpart of append).
+  void append_raw(hid_t memory_type, const void* data, std::size_t elements, hsize_t rows);
+  // Appends all rows of `source` (same row shape) in blocks of about `block_bytes`, so memory
+  // holds one block however large the dataset is.
+  void append_rows_of(const Dataset& source, std::size_t block_bytes = std::size_t{8} << 20);
+
  private:
   friend class Container;
   using Object::Object;
   hsize_t rows_for(std::size_t elements) const;
-  void append_raw(hid_t memory_type, const void* data, std::size_t elements, hsize_t rows);
 };
 
 template <Numeric T>
-Dataset Container::create_dataset(const std::string& name, const std::vector<hsize_t>& row_shape,
-                                  hsize_t chunk_rows, int deflate_level) {
+Dataset Container::create_dataset(const std::string& name, const std::vector<hsize_t>& row_shape, hsize_t chunk_rows,
+                                  int deflate_level) {
   return create_dataset_impl(name, file_type<T>(), row_shape, chunk_rows, deflate_level);
 }
 
 template <Numeric T>
-Dataset Container::write_column(const std::string& name, const std::vector<T>& values,
-                                hsize_t chunk_rows, int deflate_level) {
+Dataset Container::write_column(const std::string& name, const std::vector<T>& values, hsize_t chunk_rows,
+                                int deflate_level) {
   Dataset dataset = create_dataset<T>(name, {}, chunk_rows, deflate_level);
   dataset.append(values);
   return dataset;

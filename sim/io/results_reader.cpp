@@ -49,8 +49,7 @@ void distribute(std::vector<Record>&& records, std::vector<RunOutput>& runs,
 
 class Comparison {
  public:
-  Comparison(std::string name_a, std::string name_b)
-      : name_a_(std::move(name_a)), name_b_(std::move(name_b)) {}
+  Comparison(std::string name_a, std::string name_b) : name_a_(std::move(name_a)), name_b_(std::move(name_b)) {}
 
   bool groups(const h5::Container& a, const h5::Container& b, const std::string& path) {
     if (!attributes(a, b, path)) return false;
@@ -95,8 +94,7 @@ class Comparison {
 
   static std::string shape_text(const std::vector<hsize_t>& shape) {
     std::string text = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-      text += (i > 0 ? ", " : "") + std::to_string(shape[i]);
+    for (std::size_t i = 0; i < shape.size(); ++i) text += (i > 0 ? ", " : "") + std::to_string(shape[i]);
     return text + "]";
   }
 
@@ -150,8 +148,8 @@ class Comparison {
            !(H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0);
   }
 
-  static std::vector<std::string> attribute_strings(const h5::Attribute& attribute, hid_t type,
-                                                    hid_t space, const std::string& path) {
+  static std::vector<std::string> attribute_strings(const h5::Attribute& attribute, hid_t type, hid_t space,
+                                                    const std::string& path) {
     const hssize_t count = H5Sget_simple_extent_npoints(space);
     if (count < 0) h5::fail("", path, "cannot read attribute");
     std::vector<std::string> out;
@@ -160,8 +158,7 @@ class Comparison {
       H5Tset_cset(memory.id(), H5Tget_cset(type));
       std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
       if (count > 0) {
-        h5::check(H5Aread(attribute.id(), memory.id(), pointers.data()), "", path,
-                  "cannot read attribute");
+        h5::check(H5Aread(attribute.id(), memory.id(), pointers.data()), "", path, "cannot read attribute");
         for (char* p : pointers) out.emplace_back(p != nullptr ? p : "");
         H5Dvlen_reclaim(memory.id(), space, H5P_DEFAULT, pointers.data());
       }
@@ -169,8 +166,7 @@ class Comparison {
     }
     const std::size_t size = H5Tget_size(type);
     std::vector<char> buffer(static_cast<std::size_t>(count) * size);
-    if (count > 0)
-      h5::check(H5Aread(attribute.id(), type, buffer.data()), "", path, "cannot read attribute");
+    if (count > 0) h5::check(H5Aread(attribute.id(), type, buffer.data()), "", path, "cannot read attribute");
     for (hssize_t i = 0; i < count; ++i) {
       const char* begin = buffer.data() + static_cast<std::size_t>(i) * size;
       out.emplace_back(begin, strnlen(begin, size));
@@ -182,9 +178,7 @@ class Comparison {
     std::vector<std::string> names_a = a.attribute_names();
     std::vector<std::string> names_b = b.attribute_names();
     // Dimension-scale bookkeeping holds object addresses; compared by name in scales().
-    auto bookkeeping = [](const std::string& name) {
-      return name == "DIMENSION_LIST" || name == "REFERENCE_LIST";
-    };
+    auto bookkeeping = [](const std::string& name) { return name == "DIMENSION_LIST" || name == "REFERENCE_LIST"; };
     std::erase_if(names_a, bookkeeping);
     std::erase_if(names_b, bookkeeping);
     for (const std::string& name : names_a)
@@ -202,8 +196,7 @@ class Comparison {
       if (H5Tequal(type_a.id(), type_b.id()) <= 0) return differ(path, what + ": types differ");
       const h5::Dataspace space_a(a.check(H5Aget_space(attr_a.id()), what));
       const h5::Dataspace space_b(b.check(H5Aget_space(attr_b.id()), what));
-      if (H5Sextent_equal(space_a.id(), space_b.id()) <= 0)
-        return differ(path, what + ": shapes differ");
+      if (H5Sextent_equal(space_a.id(), space_b.id()) <= 0) return differ(path, what + ": shapes differ");
       if (H5Tget_class(type_a.id()) == H5T_STRING) {
         const auto values_a = attribute_strings(attr_a, type_a.id(), space_a.id(), path);
         const auto values_b = attribute_strings(attr_b, type_b.id(), space_b.id(), path);
@@ -214,8 +207,7 @@ class Comparison {
       }
       if (!is_comparable_bytes(type_a.id()))
         throw ResultsError(path + ": " + what + " has a type this comparison does not handle");
-      const h5::Datatype native(
-          a.check(H5Tget_native_type(type_a.id(), H5T_DIR_ASCEND), what));
+      const h5::Datatype native(a.check(H5Tget_native_type(type_a.id(), H5T_DIR_ASCEND), what));
       const std::size_t size = H5Tget_size(native.id());
       const hssize_t count = a.check(H5Sget_simple_extent_npoints(space_a.id()), what);
       std::vector<unsigned char> bytes_a(static_cast<std::size_t>(count) * size);
@@ -226,8 +218,8 @@ class Comparison {
       }
       for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i)
         if (std::memcmp(bytes_a.data() + i * size, bytes_b.data() + i * size, size) != 0)
-          return differ(path, what + ": " + element_text(native.id(), bytes_a.data() + i * size) +
-                                  " vs " + element_text(native.id(), bytes_b.data() + i * size));
+          return differ(path, what + ": " + element_text(native.id(), bytes_a.data() + i * size) + " vs " +
+                                  element_text(native.id(), bytes_b.data() + i * size));
     }
     return true;
   }
@@ -244,21 +236,18 @@ class Comparison {
       static_cast<std::vector<std::string>*>(data)->push_back(std::move(name));
       return 0;
     };
-    dataset.check(H5DSiterate_scales(dataset.id(), dimension, nullptr, visit, &names),
-                  "cannot list dimension scales");
+    dataset.check(H5DSiterate_scales(dataset.id(), dimension, nullptr, visit, &names), "cannot list dimension scales");
     return names;
   }
 
-  bool scales(const h5::Dataset& a, const h5::Dataset& b, const std::string& path,
-              std::size_t rank) {
+  bool scales(const h5::Dataset& a, const h5::Dataset& b, const std::string& path, std::size_t rank) {
     const htri_t scale_a = H5DSis_scale(a.id());
     const htri_t scale_b = H5DSis_scale(b.id());
     if ((scale_a > 0) != (scale_b > 0)) return differ(path, "a dimension scale in one file only");
     for (unsigned d = 0; d < rank; ++d) {
       const std::vector<std::string> names_a = scale_names(a, d);
       const std::vector<std::string> names_b = scale_names(b, d);
-      if (names_a != names_b)
-        return differ(path, "dimension " + std::to_string(d) + " has different scales attached");
+      if (names_a != names_b) return differ(path, "dimension " + std::to_string(d) + " has different scales attached");
     }
     return true;
   }
@@ -269,8 +258,7 @@ class Comparison {
     if (H5Tequal(type_a.id(), type_b.id()) <= 0) return differ(path, "types differ");
     const std::vector<hsize_t> shape_a = a.shape();
     const std::vector<hsize_t> shape_b = b.shape();
-    if (shape_a != shape_b)
-      return differ(path, "shapes differ: " + shape_text(shape_a) + " vs " + shape_text(shape_b));
+    if (shape_a != shape_b) return differ(path, "shapes differ: " + shape_text(shape_a) + " vs " + shape_text(shape_b));
     if (!attributes(a, b, path)) return false;
     if (!scales(a, b, path, shape_a.size())) return false;
 
@@ -287,15 +275,13 @@ class Comparison {
         const std::vector<std::string> values_b = b.read_strings(first, count);
         for (std::size_t i = 0; i < values_a.size(); ++i)
           if (values_a[i] != values_b[i])
-            return differ(path, "differs at [" + std::to_string(first + i) + "]: \"" +
-                                    values_a[i] + "\" vs \"" + values_b[i] + "\"");
+            return differ(path, "differs at [" + std::to_string(first + i) + "]: \"" + values_a[i] + "\" vs \"" +
+                                    values_b[i] + "\"");
       }
       return true;
     }
-    if (!is_comparable_bytes(type_a.id()))
-      throw ResultsError(path + ": a type this comparison does not handle");
-    const h5::Datatype native(a.check(H5Tget_native_type(type_a.id(), H5T_DIR_ASCEND),
-                                      "cannot get native type"));
+    if (!is_comparable_bytes(type_a.id())) throw ResultsError(path + ": a type this comparison does not handle");
+    const h5::Datatype native(a.check(H5Tget_native_type(type_a.id(), H5T_DIR_ASCEND), "cannot get native type"));
     const std::size_t size = H5Tget_size(native.id());
     const std::size_t row_bytes = row_elements * size;
     const hsize_t block = std::max<hsize_t>(1, (std::size_t{8} << 20) / row_bytes);
@@ -338,13 +324,12 @@ h5::File open_results(const fs::path& path) {
     throw ResultsError(name + ": not an incubsim results file (root attribute 'format' is not a string)");
   }
   if (format != results_format_name)
-    throw ResultsError(name + ": not an incubsim results file (format is '" + format +
-                       "', expected '" + results_format_name + "')");
+    throw ResultsError(name + ": not an incubsim results file (format is '" + format + "', expected '" +
+                       results_format_name + "')");
   const auto version = file.read_attribute<std::int32_t>("format_version");
   if (version > results_format_version || version < 1)
     throw ResultsError(name + ": format_version " + std::to_string(version) +
-                       "; this incubsim reads format_version up to " +
-                       std::to_string(results_format_version));
+                       "; this incubsim reads format_version up to " + std::to_string(results_format_version));
   return file;
 }
 
@@ -366,8 +351,7 @@ ResultsHeader read_header(const fs::path& path) {
   const std::vector<std::string> scopes = strings_at(file, "/indicators/scope");
   const std::vector<std::string> measures = strings_at(file, "/indicators/measure");
   for (std::size_t i = 0; i < names.size(); ++i)
-    header.indicators.push_back(IndicatorInfo{names[i], units.at(i), descriptions.at(i),
-                                              scopes.at(i), measures.at(i)});
+    header.indicators.push_back(IndicatorInfo{names[i], units.at(i), descriptions.at(i), scopes.at(i), measures.at(i)});
 
   const std::vector<std::string> t_scenario = strings_at(file, "/targets/scenario");
   const std::vector<std::string> t_id = strings_at(file, "/targets/id");
@@ -380,9 +364,8 @@ ResultsHeader read_header(const fs::path& path) {
   const std::vector<std::string> t_kind = strings_at(file, "/targets/kind");
   const std::vector<std::string> t_text = strings_at(file, "/targets/text");
   for (std::size_t i = 0; i < t_id.size(); ++i)
-    header.targets.push_back(TargetInfo{t_scenario.at(i), t_id[i], t_indicator.at(i),
-                                        t_threshold.at(i), t_deadline.at(i), t_month.at(i),
-                                        t_scope.at(i), t_measure.at(i), t_kind.at(i),
+    header.targets.push_back(TargetInfo{t_scenario.at(i), t_id[i], t_indicator.at(i), t_threshold.at(i),
+                                        t_deadline.at(i), t_month.at(i), t_scope.at(i), t_measure.at(i), t_kind.at(i),
                                         t_text.at(i)});
 
   const std::vector<std::string> c_scenario = strings_at(file, "/carriers/scenario");
@@ -394,9 +377,8 @@ ResultsHeader read_header(const fs::path& path) {
   const std::vector<std::string> c_opening = strings_at(file, "/carriers/opening");
   const std::vector<std::uint8_t> c_in_base = column_at<std::uint8_t>(file, "/carriers/in_base");
   for (std::size_t i = 0; i < c_id.size(); ++i)
-    header.carriers.push_back(CarrierInfo{c_scenario.at(i), c_id[i], c_name.at(i), c_kind.at(i),
-                                          c_operator.at(i), c_capacity.at(i), c_opening.at(i),
-                                          c_in_base.at(i) != 0});
+    header.carriers.push_back(CarrierInfo{c_scenario.at(i), c_id[i], c_name.at(i), c_kind.at(i), c_operator.at(i),
+                                          c_capacity.at(i), c_opening.at(i), c_in_base.at(i) != 0});
 
   header.event_kinds = strings_at(file, "/labels/event_kinds");
   header.stages = strings_at(file, "/labels/stages");
@@ -413,8 +395,8 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
   const auto venture_months = column_at<std::uint64_t>(file, "/runs/venture_months");
   const auto ventures = column_at<std::uint32_t>(file, "/runs/ventures");
   const std::size_t n = ids.size();
-  if (scenarios.size() != n || replications.size() != n || seeds.size() != n ||
-      venture_months.size() != n || ventures.size() != n)
+  if (scenarios.size() != n || replications.size() != n || seeds.size() != n || venture_months.size() != n ||
+      ventures.size() != n)
     throw ResultsError(path.string() + ": /runs columns have different lengths");
 
   const h5::Dataset values = file.open_dataset("/indicators/values");
@@ -451,7 +433,7 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
     const auto value = column_at<float>(file, "/events/value");
     std::vector<EventRecord> events(run.size());
     for (std::size_t i = 0; i < run.size(); ++i)
-      events[i] = EventRecord{run[i], month.at(i), venture.at(i), kind.at(i),
+      events[i] = EventRecord{run[i],           month.at(i),    venture.at(i), kind.at(i),
                               from_stage.at(i), to_stage.at(i), carrier.at(i), value.at(i)};
     distribute(std::move(events), runs, &RunOutput::events, path.string() + ": /events");
   }
@@ -469,17 +451,16 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
     const auto technology = column_at<float>(file, "/trajectories/technology");
     std::vector<TrajectoryRecord> rows(run.size());
     for (std::size_t i = 0; i < run.size(); ++i)
-      rows[i] = TrajectoryRecord{run[i],        month.at(i),   venture.at(i),  stage.at(i),
-                                 status.at(i),  carrier.at(i), headcount.at(i), revenue.at(i),
-                                 cash.at(i),    skill.at(i),   technology.at(i)};
-    distribute(std::move(rows), runs, &RunOutput::trajectories,
-               path.string() + ": /trajectories");
+      rows[i] =
+          TrajectoryRecord{run[i],          month.at(i),   venture.at(i), stage.at(i), status.at(i),    carrier.at(i),
+                           headcount.at(i), revenue.at(i), cash.at(i),    skill.at(i), technology.at(i)};
+    distribute(std::move(rows), runs, &RunOutput::trajectories, path.string() + ": /trajectories");
   }
   return runs;
 }
 
-std::vector<double> read_indicator_values(const fs::path& path, std::size_t* runs,
-                                          std::size_t* months, std::size_t* indicators) {
+std::vector<double> read_indicator_values(const fs::path& path, std::size_t* runs, std::size_t* months,
+                                          std::size_t* indicators) {
   const h5::File file = open_results(path);
   const h5::Dataset values = file.open_dataset("/indicators/values");
   const std::vector<hsize_t> shape = values.shape();
@@ -549,9 +530,8 @@ std::string describe_results(const fs::path& path) {
   line("months", months);
   line("record level", record_level_name(header.record));
   line("indicators", std::to_string(header.indicators.size()));
-  line("events", file.exists("events")
-                     ? std::to_string(file.open_dataset("/events/run").rows()) + " rows"
-                     : std::string("not recorded"));
+  line("events", file.exists("events") ? std::to_string(file.open_dataset("/events/run").rows()) + " rows"
+                                       : std::string("not recorded"));
   line("trajectories", file.exists("trajectories")
                            ? std::to_string(file.open_dataset("/trajectories/run").rows()) + " rows"
                            : std::string("not recorded"));
@@ -572,8 +552,8 @@ std::string describe_results(const fs::path& path) {
         if (value != 0) ++achieved;
       }
       out << "  " << target.scenario << '/' << target.id << ": " << target.indicator << ' '
-          << format_double(target.threshold) << " by " << target.deadline << " (" << target.kind
-          << ", " << target.scope << ' ' << target.measure << "): ";
+          << format_double(target.threshold) << " by " << target.deadline << " (" << target.kind << ", " << target.scope
+          << ' ' << target.measure << "): ";
       if (relevant == 0) {
         out << "no runs of its scenario\n";
       } else {

@@ -27,8 +27,11 @@ std::string describe_results(const std::filesystem::path& path);
 // by content), attribute and dimension-scale attachment equal, except the /provenance group.
 // Otherwise false, and *first_difference (when not null) names the object path and what
 // differs. Throws ResultsError when a file cannot be read.
-bool same_results(const std::filesystem::path& a, const std::filesystem::path& b,
-                  std::string* first_difference);
+bool same_results(const std::filesystem::path& a, const std::filesystem::path& b, std::string* first_difference);
+
+// "<final_path>.parts": where an unfinished command's part files and manifest.tsv are (also
+// declared in results_writer.hpp, so readers of crash records need only this header).
+std::filesystem::path parts_directory_for(const std::filesystem::path& final_path);
 
 // The header of a results file, as it was written.
 ResultsHeader read_header(const std::filesystem::path& path);
@@ -38,12 +41,11 @@ ResultsHeader read_header(const std::filesystem::path& path);
 std::vector<RunOutput> read_runs(const std::filesystem::path& path);
 
 // /indicators/values, row-major [run][month][indicator]; the extents go to the non-null pointers.
-std::vector<double> read_indicator_values(const std::filesystem::path& path, std::size_t* runs,
-                                          std::size_t* months, std::size_t* indicators);
+std::vector<double> read_indicator_values(const std::filesystem::path& path, std::size_t* runs, std::size_t* months,
+                                          std::size_t* indicators);
 
 // A 1-D string dataset, e.g. "/scenarios/names".
-std::vector<std::string> read_string_dataset(const std::filesystem::path& path,
-                                             const std::string& object_path);
+std::vector<std::string> read_string_dataset(const std::filesystem::path& path, const std::string& object_path);
 
 // A 1-D numeric dataset, e.g. read_column<std::uint32_t>(file, "/runs/run"), converted to T.
 template <h5::Numeric T>

@@ -85,6 +85,20 @@ std::vector<std::string> strings_of(const std::vector<Item>& items, Field field)
   return out;
 }
 
+// The /provenance group: the only part of a file allowed to differ between identical commands.
+void write_provenance_group(h5::File& file, const Provenance& provenance) {
+  h5::Group group = file.create_group("provenance");
+  group.write_attribute("incubsim_version", provenance.incubsim_version);
+  group.write_attribute("git_commit", provenance.git_commit);
+  group.write_attribute("command_line", provenance.command_line);
+  group.write_attribute("host", provenance.host);
+  group.write_attribute("started_utc", provenance.started_utc);
+  group.write_attribute("finished_utc", provenance.finished_utc);
+  group.write_attribute("wall_seconds", provenance.wall_seconds);
+  group.write_attribute("threads", static_cast<std::int32_t>(provenance.threads));
+  group.close();
+}
+
 // Writes the layout of docs/output-format.md: the header at construction, then runs appended in
 // batches, then optionally /provenance. Every results file (parts and final) goes through here.
 class ResultsFileBuilder {
@@ -99,8 +113,8 @@ class ResultsFileBuilder {
     for (const RunOutput& run : runs) {
       validate_run(header_, run);
       if (any_runs_ && run.run != last_run_ + 1)
-        file_.fail("run " + std::to_string(run.run) + " follows run " +
-                   std::to_string(last_run_) + "; runs must be consecutive");
+        file_.fail("run " + std::to_string(run.run) + " follows run " + std::to_string(last_run_) +
+                   "; runs must be consecutive");
       any_runs_ = true;
       last_run_ = run.run;
     }
@@ -109,6 +123,24 @@ class ResultsFileBuilder {
     append_targets(runs);
     if (header_.record >= RecordLevel::events) append_events(runs);
     if (header_.record >= RecordLevel::trajectories) append_trajectories(runs);
+  }
+
+  // Appends every run of a part file (written by this builder's layout) dataset by dataset in
+  // blocks of rows, so memory holds one block, never the whole part.
+  void append_part(const fs::path& part_path, std::uint32_t first_run, std::size_t runs) {
+    const h5::File part = h5::File::open(part_path);
+    const std::vector<std::uint32_t> run_ids = part.open_dataset("runs/run").read<std::uint32_t>();
+    if (run_ids.size() != runs || run_ids.front() != first_run)
+      throw ResultsError(part_path.string() + ": holds runs other than its manifest entry says");
+    for (std::uint32_t run : run_ids) {
+      if (any_runs_ && run != last_run_ + 1)
+        file_.fail("run " + std::to_string(run) + " follows run " + std::to_string(last_run_) + "; runs must be consecutive");
+      any_runs_ = true;
+      last_run_ = run;
+    }
+    for (h5::Dataset* dataset : all_datasets()) {
+      if (dataset->is_open()) dataset->append_rows_of(part.open_dataset(dataset->path()));
+    }
   }
 
   void finish(const Provenance* provenance) {
@@ -123,19 +155,38 @@ class ResultsFileBuilder {
     h5::Dataset run, month, venture, kind, from_stage, to_stage, carrier, value;
   };
   struct Trajectories {
-    h5::Dataset run, month, venture, stage, status, carrier, headcount, revenue, cash, skill,
-        technology;
+    h5::Dataset run, month, venture, stage, status, carrier, headcount, revenue, cash, skill, technology;
   };
 
   std::vector<h5::Dataset*> all_datasets() {
-    return {&run_, &scenario_, &replication_, &seed_, &venture_months_, &ventures_,
-            &indicator_values_, &indicator_run_, &targets_met_,
-            &events_.run, &events_.month, &events_.venture, &events_.kind, &events_.from_stage,
-            &events_.to_stage, &events_.carrier, &events_.value,
-            &trajectories_.run, &trajectories_.month, &trajectories_.venture,
-            &trajectories_.stage, &trajectories_.status, &trajectories_.carrier,
-            &trajectories_.headcount, &trajectories_.revenue, &trajectories_.cash,
-            &trajectories_.skill, &trajectories_.technology};
+    return {&run_,
+            &scenario_,
+            &replication_,
+            &seed_,
+            &venture_months_,
+            &ventures_,
+            &indicator_values_,
+            &indicator_run_,
+            &targets_met_,
+            &events_.run,
+            &events_.month,
+            &events_.venture,
+            &events_.kind,
+            &events_.from_stage,
+            &events_.to_stage,
+            &events_.carrier,
+            &events_.value,
+            &trajectories_.run,
+            &trajectories_.month,
+            &trajectories_.venture,
+            &trajectories_.stage,
+            &trajectories_.status,
+            &trajectories_.carrier,
+            &trajectories_.headcount,
+            &trajectories_.revenue,
+            &trajectories_.cash,
+            &trajectories_.skill,
+            &trajectories_.technology};
   }
 
   template <h5::Numeric T>
@@ -211,8 +262,7 @@ class ResultsFileBuilder {
     h5::Group group = file_.create_group("indicators");
     const auto months = static_cast<hsize_t>(header_.month_labels.size());
     const auto indicators = static_cast<hsize_t>(header_.indicators.size());
-    indicator_values_ =
-        group.create_dataset<double>("values", {months, indicators}, 1, deflate_level);
+    indicator_values_ = group.create_dataset<double>("values", {months, indicators}, 1, deflate_level);
 
     indicator_run_ = column<std::uint32_t>(group, "run", run_chunk_rows);
     indicator_run_.make_scale("run");
@@ -220,14 +270,12 @@ class ResultsFileBuilder {
     std::vector<std::int32_t> days;
     days.reserve(header_.month_labels.size());
     for (const std::string& label : header_.month_labels) days.push_back(month_label_to_days(label));
-    h5::Dataset month = group.write_column<std::int32_t>(
-        "month", days, std::max<hsize_t>(months, 1), deflate_level);
+    h5::Dataset month = group.write_column<std::int32_t>("month", days, std::max<hsize_t>(months, 1), deflate_level);
     month.write_attribute("units", "days since 1970-01-01");
     month.write_attribute("calendar", "standard");
     month.make_scale("month");
 
-    h5::Dataset indicator =
-        group.write_strings("indicator", strings_of(header_.indicators, &IndicatorInfo::name));
+    h5::Dataset indicator = group.write_strings("indicator", strings_of(header_.indicators, &IndicatorInfo::name));
     indicator.make_scale("indicator");
 
     indicator_values_.attach_scale(indicator_run_, 0);
@@ -269,8 +317,8 @@ class ResultsFileBuilder {
     const hsize_t chunk = std::clamp<hsize_t>(targets.size(), 1, run_chunk_rows);
     group.write_column<double>("threshold", thresholds, chunk, deflate_level);
     group.write_column<std::int32_t>("deadline_month", deadline_months, chunk, deflate_level);
-    targets_met_ = group.create_dataset<std::uint8_t>(
-        "met", {static_cast<hsize_t>(targets.size())}, run_chunk_rows, deflate_level);
+    targets_met_ = group.create_dataset<std::uint8_t>("met", {static_cast<hsize_t>(targets.size())}, run_chunk_rows,
+                                                      deflate_level);
   }
 
   void write_carriers() {
@@ -293,18 +341,7 @@ class ResultsFileBuilder {
     group.write_column<std::uint8_t>("in_base", in_base, chunk, deflate_level);
   }
 
-  void write_provenance(const Provenance& provenance) {
-    h5::Group group = file_.create_group("provenance");
-    group.write_attribute("incubsim_version", provenance.incubsim_version);
-    group.write_attribute("git_commit", provenance.git_commit);
-    group.write_attribute("command_line", provenance.command_line);
-    group.write_attribute("host", provenance.host);
-    group.write_attribute("started_utc", provenance.started_utc);
-    group.write_attribute("finished_utc", provenance.finished_utc);
-    group.write_attribute("wall_seconds", provenance.wall_seconds);
-    group.write_attribute("threads", static_cast<std::int32_t>(provenance.threads));
-    group.close();
-  }
+  void write_provenance(const Provenance& provenance) { write_provenance_group(file_, provenance); }
 
   template <typename Value, typename Get>
   static std::vector<Value> gather(std::span<const RunOutput> runs, Get get) {
@@ -315,32 +352,27 @@ class ResultsFileBuilder {
   }
 
   void append_runs_table(std::span<const RunOutput> runs) {
-    const std::vector<std::uint32_t> ids =
-        gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.run; });
+    const std::vector<std::uint32_t> ids = gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.run; });
     run_.append(ids);
     indicator_run_.append(ids);
     scenario_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.scenario; }));
-    replication_.append(
-        gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.replication; }));
+    replication_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.replication; }));
     seed_.append(gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.seed; }));
-    venture_months_.append(
-        gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.venture_months; }));
+    venture_months_.append(gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.venture_months; }));
     ventures_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.ventures; }));
   }
 
   void append_indicators(std::span<const RunOutput> runs) {
     std::vector<double> values;
     values.reserve(runs.size() * header_.month_labels.size() * header_.indicators.size());
-    for (const RunOutput& run : runs)
-      values.insert(values.end(), run.indicators.begin(), run.indicators.end());
+    for (const RunOutput& run : runs) values.insert(values.end(), run.indicators.begin(), run.indicators.end());
     indicator_values_.append(std::span<const double>(values), runs.size());
   }
 
   void append_targets(std::span<const RunOutput> runs) {
     std::vector<std::uint8_t> met;
     met.reserve(runs.size() * header_.targets.size());
-    for (const RunOutput& run : runs)
-      met.insert(met.end(), run.targets_met.begin(), run.targets_met.end());
+    for (const RunOutput& run : runs) met.insert(met.end(), run.targets_met.begin(), run.targets_met.end());
     targets_met_.append(std::span<const std::uint8_t>(met), runs.size());
   }
 
@@ -401,9 +433,12 @@ std::string part_file_name(std::size_t index) {
 
 const char* record_level_name(RecordLevel level) {
   switch (level) {
-    case RecordLevel::indicators: return "indicators";
-    case RecordLevel::events: return "events";
-    case RecordLevel::trajectories: return "trajectories";
+    case RecordLevel::indicators:
+      return "indicators";
+    case RecordLevel::events:
+      return "events";
+    case RecordLevel::trajectories:
+      return "trajectories";
   }
   throw ResultsError("invalid record level " + std::to_string(static_cast<int>(level)));
 }
@@ -412,30 +447,26 @@ RecordLevel parse_record_level(std::string_view name) {
   if (name == "indicators") return RecordLevel::indicators;
   if (name == "events") return RecordLevel::events;
   if (name == "trajectories") return RecordLevel::trajectories;
-  throw ResultsError("unknown record level '" + std::string(name) +
-                     "' (expected indicators, events or trajectories)");
+  throw ResultsError("unknown record level '" + std::string(name) + "' (expected indicators, events or trajectories)");
 }
 
 std::int32_t month_label_to_days(std::string_view label) {
   auto digit = [&](std::size_t i) { return label[i] >= '0' && label[i] <= '9'; };
-  if (label.size() != 7 || label[4] != '-' || !digit(0) || !digit(1) || !digit(2) || !digit(3) ||
-      !digit(5) || !digit(6))
+  if (label.size() != 7 || label[4] != '-' || !digit(0) || !digit(1) || !digit(2) || !digit(3) || !digit(5) ||
+      !digit(6))
     throw ResultsError("month label '" + std::string(label) + "' is not YYYY-MM");
-  const int year = (label[0] - '0') * 1000 + (label[1] - '0') * 100 + (label[2] - '0') * 10 +
-                   (label[3] - '0');
+  const int year = (label[0] - '0') * 1000 + (label[1] - '0') * 100 + (label[2] - '0') * 10 + (label[3] - '0');
   const unsigned month = static_cast<unsigned>((label[5] - '0') * 10 + (label[6] - '0'));
   if (month < 1 || month > 12)
-    throw ResultsError("month label '" + std::string(label) + "' has no month " +
-                       std::to_string(month));
+    throw ResultsError("month label '" + std::string(label) + "' has no month " + std::to_string(month));
   const std::chrono::sys_days day{std::chrono::year{year} / std::chrono::month{month} / 1};
   return static_cast<std::int32_t>(day.time_since_epoch().count());
 }
 
 void validate_header(const ResultsHeader& header) {
   if (header.scenario_names.size() != header.scenario_texts.size())
-    throw ResultsError("results header: " + std::to_string(header.scenario_names.size()) +
-                       " scenario names but " + std::to_string(header.scenario_texts.size()) +
-                       " scenario texts");
+    throw ResultsError("results header: " + std::to_string(header.scenario_names.size()) + " scenario names but " +
+                       std::to_string(header.scenario_texts.size()) + " scenario texts");
   for (const std::string& label : header.month_labels) month_label_to_days(label);
   record_level_name(header.record);
 }
@@ -444,32 +475,27 @@ void validate_run(const ResultsHeader& header, const RunOutput& run) {
   const std::string where = "run " + std::to_string(run.run) + ": ";
   const std::size_t expected = header.month_labels.size() * header.indicators.size();
   if (run.indicators.size() != expected)
-    throw ResultsError(where + std::to_string(run.indicators.size()) +
-                       " indicator values, expected " + std::to_string(expected) + " (" +
-                       std::to_string(header.month_labels.size()) + " months x " +
+    throw ResultsError(where + std::to_string(run.indicators.size()) + " indicator values, expected " +
+                       std::to_string(expected) + " (" + std::to_string(header.month_labels.size()) + " months x " +
                        std::to_string(header.indicators.size()) + " indicators)");
   if (run.targets_met.size() != header.targets.size())
-    throw ResultsError(where + std::to_string(run.targets_met.size()) +
-                       " target results, expected " + std::to_string(header.targets.size()));
+    throw ResultsError(where + std::to_string(run.targets_met.size()) + " target results, expected " +
+                       std::to_string(header.targets.size()));
   if (run.scenario >= header.scenario_names.size())
     throw ResultsError(where + "scenario index " + std::to_string(run.scenario) + " but only " +
                        std::to_string(header.scenario_names.size()) + " scenarios");
   if (header.record < RecordLevel::events && !run.events.empty())
-    throw ResultsError(where + "has events but the record level is " +
-                       record_level_name(header.record));
+    throw ResultsError(where + "has events but the record level is " + record_level_name(header.record));
   if (header.record < RecordLevel::trajectories && !run.trajectories.empty())
-    throw ResultsError(where + "has trajectories but the record level is " +
-                       record_level_name(header.record));
+    throw ResultsError(where + "has trajectories but the record level is " + record_level_name(header.record));
   for (const EventRecord& event : run.events)
-    if (event.run != run.run)
-      throw ResultsError(where + "has an event of run " + std::to_string(event.run));
+    if (event.run != run.run) throw ResultsError(where + "has an event of run " + std::to_string(event.run));
   for (const TrajectoryRecord& row : run.trajectories)
-    if (row.run != run.run)
-      throw ResultsError(where + "has a trajectory row of run " + std::to_string(row.run));
+    if (row.run != run.run) throw ResultsError(where + "has a trajectory row of run " + std::to_string(row.run));
 }
 
-void write_results_file(const fs::path& path, const ResultsHeader& header,
-                        std::span<const RunOutput> runs, const Provenance* provenance) {
+void write_results_file(const fs::path& path, const ResultsHeader& header, std::span<const RunOutput> runs,
+                        const Provenance* provenance) {
   validate_header(header);
   ResultsFileBuilder builder(path, header);
   builder.append(runs);
@@ -484,8 +510,7 @@ fs::path parts_directory_for(const fs::path& final_path) {
 
 // ------------------------------------------------------------------------------ ResultsWriter
 
-ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, bool force,
-                             std::size_t runs_per_part)
+ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, bool force, std::size_t runs_per_part)
     : final_path_(std::move(final_path)),
       parts_dir_(parts_directory_for(final_path_)),
       header_(std::move(header)),
@@ -568,8 +593,8 @@ void ResultsWriter::write_part() {
 void ResultsWriter::write_manifest() const {
   std::string content = "part\tfile\tfirst_run\truns\n";
   for (std::size_t i = 0; i < parts_.size(); ++i)
-    content += std::to_string(i) + "\t" + parts_[i].file + "\t" +
-               std::to_string(parts_[i].first_run) + "\t" + std::to_string(parts_[i].runs) + "\n";
+    content += std::to_string(i) + "\t" + parts_[i].file + "\t" + std::to_string(parts_[i].first_run) + "\t" +
+               std::to_string(parts_[i].runs) + "\n";
   write_file_durably(parts_dir_ / "manifest.tsv", content);
 }
 
@@ -577,23 +602,26 @@ void ResultsWriter::finish(const Provenance& provenance) {
   if (finished_) throw ResultsError(final_path_.string() + ": finish called twice");
   if (next_run_ != header_.total_runs)
     throw ResultsError(final_path_.string() + ": " + std::to_string(next_run_) +
-                       " runs appended but the header promises " +
-                       std::to_string(header_.total_runs));
+                       " runs appended but the header promises " + std::to_string(header_.total_runs));
   write_part();
 
   fs::path temporary = final_path_;
   temporary += ".tmp";
   active_temporary_ = temporary;
   try {
-    ResultsFileBuilder builder(temporary, header_);
-    for (const Part& part : parts_) {
-      const fs::path path = parts_dir_ / part.file;
-      const std::vector<RunOutput> runs = read_runs(path);  // one part in memory at a time
-      if (runs.size() != part.runs || runs.front().run != part.first_run)
-        throw ResultsError(path.string() + ": holds runs other than its manifest entry says");
-      builder.append(runs);
+    if (parts_.size() == 1) {
+      // One part already is the whole result: copy it, add the provenance, rename into place
+      // (saves writing the data twice; the part itself stays intact until the rename).
+      fs::copy_file(parts_dir_ / parts_.front().file, temporary, fs::copy_options::overwrite_existing);
+      h5::File file = h5::File::open(temporary, true);
+      write_provenance_group(file, provenance);
+      file.flush();
+      file.close();
+    } else {
+      ResultsFileBuilder builder(temporary, header_);
+      for (const Part& part : parts_) builder.append_part(parts_dir_ / part.file, part.first_run, part.runs);
+      builder.finish(&provenance);
     }
-    builder.finish(&provenance);
     rename_durably(temporary, final_path_);
   } catch (...) {
     std::error_code ignored;
@@ -606,8 +634,8 @@ void ResultsWriter::finish(const Provenance& provenance) {
   std::error_code error;
   fs::remove_all(parts_dir_, error);
   if (error)
-    throw ResultsError(parts_dir_.string() + ": cannot remove after writing " +
-                       final_path_.string() + ": " + error.message());
+    throw ResultsError(parts_dir_.string() + ": cannot remove after writing " + final_path_.string() + ": " +
+                       error.message());
   fsync_path(directory_of(final_path_), true);
 }
 

@@ -4,7 +4,8 @@
 // its manifest.tsv once durable; finish() assembles the final file part by part and removes the
 // parts. A killed command leaves every finished part readable.
 //
-// Not thread-safe: call append/finish from one thread (the HDF5 library is serial).
+// One thread at a time: append/finish may come from different threads (a TBB serial_in_order
+// stage) but never concurrently.
 
 #include <cstddef>
 #include <cstdint>
@@ -37,8 +38,8 @@ void validate_run(const ResultsHeader& header, const RunOutput& run);
 // Writes one complete results file at `path` (directly, no temporary name): the header, `runs`
 // (consecutive run ids, in order) and, when `provenance` is not null, the /provenance group.
 // Part files and final files both come from this one layout code path.
-void write_results_file(const std::filesystem::path& path, const ResultsHeader& header,
-                        std::span<const RunOutput> runs, const Provenance* provenance);
+void write_results_file(const std::filesystem::path& path, const ResultsHeader& header, std::span<const RunOutput> runs,
+                        const Provenance* provenance);
 
 // "<final_path>.parts"
 std::filesystem::path parts_directory_for(const std::filesystem::path& final_path);
@@ -48,8 +49,7 @@ class ResultsWriter {
   // Throws ResultsError, before creating anything, when final_path exists and !force, or when
   // "<final_path>.parts/" exists (a crashed earlier command) and !force; with force that
   // directory is cleared. An existing final file is only replaced by finish().
-  ResultsWriter(std::filesystem::path final_path, ResultsHeader header, bool force,
-                std::size_t runs_per_part);
+  ResultsWriter(std::filesystem::path final_path, ResultsHeader header, bool force, std::size_t runs_per_part);
   // Without finish(): keeps the finished parts and manifest (the crash record), removes any
   // temporary file; buffered runs that did not fill a part are dropped.
   ~ResultsWriter();

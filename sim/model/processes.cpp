@@ -221,12 +221,17 @@ void application_and_admission(RunState& state, const MonthContext& context) {
     state.carriers[c].applicants_this_month = state.carriers[c].admitted_this_month = 0;
     if (state.carriers[c].open) open_by_kind[static_cast<std::size_t>(setup.carriers[c].kind)].push_back(static_cast<int>(c));
   }
-  // Open carriers of kind k that admit sector s.
-  auto serving = [&](int kind, int sector) {
-    int count = 0;
-    for (int c : open_by_kind[static_cast<std::size_t>(kind)]) count += static_cast<int>(setup.carriers[static_cast<std::size_t>(c)].sector_mask >> sector & 1u);
-    return count;
-  };
+  // Number of open carriers of each kind that admit each sector, counted once a month.
+  const std::size_t sector_count = setup.parameters.sectors.size();
+  std::vector<int> serving_table(carrier_kind_count * sector_count, 0);
+  for (int kind = 0; kind < carrier_kind_count; ++kind) {
+    for (int c : open_by_kind[static_cast<std::size_t>(kind)]) {
+      for (std::size_t sector = 0; sector < sector_count; ++sector) {
+        serving_table[static_cast<std::size_t>(kind) * sector_count + sector] += static_cast<int>(setup.carriers[static_cast<std::size_t>(c)].sector_mask >> sector & 1u);
+      }
+    }
+  }
+  auto serving = [&](int kind, int sector) { return serving_table[static_cast<std::size_t>(kind) * sector_count + static_cast<std::size_t>(sector)]; };
   auto eligible_by_age = [&](const Venture& v, int kind) {
     const StageRules& rules = stages[static_cast<std::size_t>(kind)];
     return v.graduate_ready || rules.max_entry_age_months == 0 || venture_age(v, context.month) <= rules.max_entry_age_months;
@@ -243,8 +248,8 @@ void application_and_admission(RunState& state, const MonthContext& context) {
       // Outside: the furthest stage not yet reached whose entry criteria it meets and for which
       // an open carrier serves its sector.
       for (int k = carrier_kind_count - 1; k >= static_cast<int>(v.highest_stage); --k) {
-        if (k > 0 && !meets_stage_criteria(v, stages[static_cast<std::size_t>(k - 1)])) continue;
         if (!eligible_by_age(v, k)) continue;
+        if (k > 0 && !meets_stage_criteria(v, stages[static_cast<std::size_t>(k - 1)])) continue;
         choices = serving(k, v.sector);
         if (choices > 0) {
           kind = k;
@@ -253,10 +258,11 @@ void application_and_admission(RunState& state, const MonthContext& context) {
       }
     }
     if (kind < 0 || kind >= carrier_kind_count || choices == 0) continue;
+    // One Philox block serves the whole application: two 32-bit uniforms, then the signal's normal.
     Stream stream = venture_stream(context, v, Purpose::application);
-    if (!stream.bernoulli(stages[static_cast<std::size_t>(kind)].application_probability)) continue;
+    if (!(Stream::uniform32(stream()) < stages[static_cast<std::size_t>(kind)].application_probability)) continue;
     // Choose uniformly among the serving carriers, in carrier order.
-    int pick = std::min(static_cast<int>(stream.uniform() * choices), choices - 1);
+    int pick = std::min(static_cast<int>(Stream::uniform32(stream()) * choices), choices - 1);
     int chosen = -1;
     for (int c : open_by_kind[static_cast<std::size_t>(kind)]) {
       if ((setup.carriers[static_cast<std::size_t>(c)].sector_mask >> v.sector & 1u) && pick-- == 0) {
@@ -346,7 +352,8 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       draws.patent = Stream::uniform32(stream());
       draws.registration = Stream::uniform32(stream());
       draws.failure = Stream::uniform32(stream());
-      draws.revenue_shock = stream.normal();
+      // Only selling firms use the revenue shock; skipping the draw shifts no other draw.
+      draws.revenue_shock = v.registered && v.revenue > 0.0F ? stream.normal() : 0.0;
     }
     const double shock = draws.revenue_shock;
     const double first_sale = draws.first_sale;

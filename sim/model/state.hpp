@@ -112,7 +112,7 @@ struct Applicant {
 // start of growth_and_cash so the phases after it need no stream of their own: one block of
 // four 32-bit uniforms, then the revenue shock from the same stream.
 struct MonthlyDraws {
-  double revenue_shock = 0.0;  // standard normal
+  double revenue_shock = 0.0;  // standard normal (drawn only for firms already selling)
   double first_sale = 0.0;  // uniform [0,1), 32 random bits
   double patent = 0.0;
   double registration = 0.0;

@@ -29,11 +29,11 @@ struct Location {
   int line = 0;
 };
 
-Location location_of(const toml::node& node, const std::string& fallback_file) {
+// Nodes without a source position were made from the command line (`--set`).
+Location location_of(const toml::node& node, const std::string& /*scenario_file*/) {
   const auto& source = node.source();
-  Location location{fallback_file, static_cast<int>(source.begin.line)};
-  if (source.path && !source.path->empty()) location.file = *source.path;
-  return location;
+  if (!source.path || source.path->empty() || *source.path == "--set") return Location{"--set", 0};
+  return Location{*source.path, static_cast<int>(source.begin.line)};
 }
 
 class ProblemList {
@@ -73,38 +73,41 @@ toml::table parse_file(const fs::path& path, const Location& referenced_from, Pr
   return {};
 }
 
-void merge_into(toml::table& base, const toml::table& overlay);
+// Merging moves nodes out of the overlay: toml++ keeps a node's source position (file, line)
+// when it is moved but not when it is copied, and problems must name where a value was written.
+void merge_into(toml::table& base, toml::table&& overlay);
 
-// [[carrier]] etc. merge element by element on `id`; new ids are appended.
-void merge_elements(toml::array& base, const toml::array& overlay) {
-  for (const toml::node& element : overlay) {
-    const toml::table* overlay_table = element.as_table();
+// [[carrier]] etc. merge element by element on `id`; new ids are appended. Only elements the
+// base had before this merge are matched, so a duplicate id inside the overlay stays a
+// duplicate (and is reported by validation).
+void merge_elements(toml::array& base, toml::array&& overlay) {
+  const std::size_t inherited = base.size();
+  for (toml::node& element : overlay) {
+    toml::table* overlay_table = element.as_table();
     const auto* id = overlay_table ? overlay_table->get_as<std::string>("id") : nullptr;
     toml::table* match = nullptr;
-    if (id != nullptr) {
-      for (toml::node& existing : base) {
-        toml::table* existing_table = existing.as_table();
-        const auto* existing_id = existing_table ? existing_table->get_as<std::string>("id") : nullptr;
-        if (existing_id != nullptr && existing_id->get() == id->get()) match = existing_table;
-      }
+    for (std::size_t i = 0; id != nullptr && i < inherited; ++i) {
+      toml::table* existing_table = base[i].as_table();
+      const auto* existing_id = existing_table ? existing_table->get_as<std::string>("id") : nullptr;
+      if (existing_id != nullptr && existing_id->get() == id->get()) match = existing_table;
     }
     if (match != nullptr) {
-      merge_into(*match, *overlay_table);
+      merge_into(*match, std::move(*overlay_table));
     } else {
-      base.push_back(element);
+      base.push_back(std::move(element));
     }
   }
 }
 
-void merge_into(toml::table& base, const toml::table& overlay) {
-  for (const auto& [key, node] : overlay) {
+void merge_into(toml::table& base, toml::table&& overlay) {
+  for (auto&& [key, node] : overlay) {
     toml::node* existing = base.get(key.str());
     if (existing != nullptr && existing->is_table() && node.is_table()) {
-      merge_into(*existing->as_table(), *node.as_table());
+      merge_into(*existing->as_table(), std::move(*node.as_table()));
     } else if (existing != nullptr && is_element_table(std::string(key.str())) && existing->is_array() && node.is_array()) {
-      merge_elements(*existing->as_array(), *node.as_array());
+      merge_elements(*existing->as_array(), std::move(*node.as_array()));
     } else {
-      base.insert_or_assign(key.str(), node);
+      base.insert_or_assign(key.str(), std::move(node));
     }
   }
 }
@@ -134,7 +137,7 @@ toml::table load_with_extends(const fs::path& path, std::vector<fs::path>& chain
     parent_scenario->erase("name");
     parent_scenario->erase("description");
   }
-  merge_into(merged, table);
+  merge_into(merged, std::move(table));
   return merged;
 }
 
@@ -188,7 +191,7 @@ void apply_override(toml::table& root, const std::string& assignment, ProblemLis
         const auto* id = table ? table->get_as<std::string>("id") : nullptr;
         if (id == nullptr) continue;
         if (id->get() == parts[1]) {
-          table->insert_or_assign(parts[2], value);
+          table->insert_or_assign(parts[2], std::move(value));
           return;
         }
         ids.push_back(id->get());
@@ -210,7 +213,7 @@ void apply_override(toml::table& root, const std::string& assignment, ProblemLis
     }
     table = next->as_table();
   }
-  table->insert_or_assign(parts.back(), value);
+  table->insert_or_assign(parts.back(), std::move(value));
 }
 
 // ---- validation and conversion --------------------------------------------------------------

@@ -2,15 +2,15 @@
 
 #include <H5DSpublic.h>
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -25,8 +25,8 @@ struct TempDir {
   TempDir() {
     static std::atomic<int> counter{0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path = fs::temp_directory_path() /
-           ("incubsim-hdf5-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
+    path =
+        fs::temp_directory_path() / ("incubsim-hdf5-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
     fs::create_directories(path);
   }
   ~TempDir() {
@@ -42,15 +42,14 @@ ssize_t open_hdf5_objects() { return H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
 template <typename T>
 std::vector<T> sample_values() {
   using limits = std::numeric_limits<T>;
-  return {limits::lowest(), static_cast<T>(0), static_cast<T>(1), static_cast<T>(42),
-          limits::max(), static_cast<T>(7)};
+  return {limits::lowest(), static_cast<T>(0), static_cast<T>(1), static_cast<T>(42), limits::max(), static_cast<T>(7)};
 }
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("h5: extendible 1-D datasets round-trip every numeric type", "[io]",
-                   std::uint8_t, std::int8_t, std::uint16_t, std::int16_t, std::uint32_t,
-                   std::int32_t, std::uint64_t, std::int64_t, float, double) {
+TEMPLATE_TEST_CASE("h5: extendible 1-D datasets round-trip every numeric type", "[io]", std::uint8_t, std::int8_t,
+                   std::uint16_t, std::int16_t, std::uint32_t, std::int32_t, std::uint64_t, std::int64_t, float,
+                   double) {
   TempDir dir;
   const fs::path path = dir.path / "numeric.h5";
   const std::vector<TestType> values = sample_values<TestType>();
@@ -113,11 +112,9 @@ TEST_CASE("h5: numeric datasets are chunked with shuffle and deflate level 4", "
     unsigned flags = 0;
     std::size_t count = 4;
     unsigned options[4] = {};
-    CHECK(H5Pget_filter2(dcpl.id(), 0, &flags, &count, options, 0, nullptr, nullptr) ==
-          H5Z_FILTER_SHUFFLE);
+    CHECK(H5Pget_filter2(dcpl.id(), 0, &flags, &count, options, 0, nullptr, nullptr) == H5Z_FILTER_SHUFFLE);
     count = 4;
-    CHECK(H5Pget_filter2(dcpl.id(), 1, &flags, &count, options, 0, nullptr, nullptr) ==
-          H5Z_FILTER_DEFLATE);
+    CHECK(H5Pget_filter2(dcpl.id(), 1, &flags, &count, options, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE);
     REQUIRE(count >= 1);
     CHECK(options[0] == 4);
   }
@@ -243,8 +240,7 @@ TEST_CASE("h5: failures become ResultsError naming file and object; printing is 
   const fs::path path = dir.path / "errors.h5";
   h5::File file = h5::File::create(path);
   file.create_group("runs");
-  CHECK_THROWS_WITH(file.open_dataset("runs/seed"),
-                    Catch::Contains(path.string()) && Catch::Contains("/runs/seed"));
+  CHECK_THROWS_WITH(file.open_dataset("runs/seed"), Catch::Contains(path.string()) && Catch::Contains("/runs/seed"));
   CHECK_THROWS_AS(file.create_group("runs"), ResultsError);  // exists already
   CHECK_THROWS_WITH(file.create_group("runs"), Catch::Contains("/runs"));
   CHECK_THROWS_AS(file.open_group("nothing"), ResultsError);
@@ -252,6 +248,28 @@ TEST_CASE("h5: failures become ResultsError naming file and object; printing is 
   H5E_auto2_t printer = nullptr;
   void* data = nullptr;
   REQUIRE(H5Eget_auto2(H5E_DEFAULT, &printer, &data) >= 0);
+  CHECK(printer == nullptr);
+}
+
+TEST_CASE("h5: error printing is off on every thread that uses the layer", "[io]") {
+  // Debian's HDF5 is built thread-safe, where automatic error printing is per thread: a file
+  // opened on this thread and used from a worker (as the TBB pipeline does) must stay quiet.
+  TempDir dir;
+  const fs::path path = dir.path / "threads.h5";
+  h5::File file = h5::File::create(path);
+  bool threw = false;
+  H5E_auto2_t printer = nullptr;
+  std::thread worker([&] {
+    try {
+      file.open_dataset("missing");
+    } catch (const ResultsError&) {
+      threw = true;
+    }
+    void* data = nullptr;
+    H5Eget_auto2(H5E_DEFAULT, &printer, &data);
+  });
+  worker.join();
+  CHECK(threw);
   CHECK(printer == nullptr);
 }
 

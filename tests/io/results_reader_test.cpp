@@ -1,8 +1,7 @@
 #include "io/results_reader.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -22,8 +21,8 @@ struct TempDir {
   TempDir() {
     static std::atomic<int> counter{0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path = fs::temp_directory_path() /
-           ("incubsim-reader-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
+    path =
+        fs::temp_directory_path() / ("incubsim-reader-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
     fs::create_directories(path);
   }
   ~TempDir() {
@@ -45,10 +44,9 @@ ResultsHeader make_header() {
   header.indicators = {{"ventures_active", "ventures", "active ventures", "base", "stock"},
                        {"jobs", "people", "jobs in ventures", "county", "stock"},
                        {"exits", "ventures", "exits this month", "base", "flow"}};
-  header.targets = {
-      {"base", "b1", "ventures_active", 5.0, "2025-04", 3, "base", "stock", "outcome", "b"},
-      {"plan", "p1", "ventures_active", 8.0, "2025-04", 3, "base", "stock", "outcome", "p"},
-      {"plan", "p2", "jobs", 30.0, "2025-03", 2, "county", "stock", "input-driven", "q"}};
+  header.targets = {{"base", "b1", "ventures_active", 5.0, "2025-04", 3, "base", "stock", "outcome", "b"},
+                    {"plan", "p1", "ventures_active", 8.0, "2025-04", 3, "base", "stock", "outcome", "p"},
+                    {"plan", "p2", "jobs", 30.0, "2025-03", 2, "county", "stock", "input-driven", "q"}};
   header.carriers = {{"plan", "c1", "Hub", "accelerator", "op", 25, "2025-02", false}};
   header.event_kinds = {"entry", "exit"};
   header.stages = {"idea", "growth"};
@@ -97,9 +95,8 @@ Provenance provenance(const std::string& host, int threads) {
   return p;
 }
 
-fs::path write_with_writer(const fs::path& path, const ResultsHeader& header,
-                           const std::vector<RunOutput>& runs, std::size_t runs_per_part,
-                           const Provenance& prov) {
+fs::path write_with_writer(const fs::path& path, const ResultsHeader& header, const std::vector<RunOutput>& runs,
+                           std::size_t runs_per_part, const Provenance& prov) {
   ResultsWriter writer(path, header, false, runs_per_part);
   for (const RunOutput& run : runs) writer.append(run);
   writer.finish(prov);
@@ -149,8 +146,7 @@ TEST_CASE("reader: same_results names the first difference", "[io]") {
     const fs::path other = dir.path / "other.h5";
     write_results_file(other, header, changed, nullptr);
     CHECK_FALSE(same_results(reference, other, &difference));
-    CHECK_THAT(difference, Catch::Contains("/events/value") && Catch::Contains("[7]") &&
-                               Catch::Contains("2 vs 2.5"));
+    CHECK_THAT(difference, Catch::Contains("/events/value") && Catch::Contains("[7]") && Catch::Contains("2 vs 2.5"));
   }
   SECTION("a scenario text") {
     ResultsHeader changed = header;
@@ -210,8 +206,8 @@ TEST_CASE("reader: describe_results summarises a finished file", "[io]") {
   CHECK_THAT(text, Catch::Contains("events:           8 rows"));
   CHECK_THAT(text, Catch::Contains("trajectories:     not recorded"));
   // Attainment over the runs of each target's own scenario.
-  CHECK_THAT(text, Catch::Contains("base/b1: ventures_active 5 by 2025-04") &&
-                       Catch::Contains("met in 50.0% of runs (1/2)"));
+  CHECK_THAT(text,
+             Catch::Contains("base/b1: ventures_active 5 by 2025-04") && Catch::Contains("met in 50.0% of runs (1/2)"));
   CHECK_THAT(text, Catch::Contains("plan/p1") && Catch::Contains("met in 100.0% of runs (2/2)"));
   CHECK_THAT(text, Catch::Contains("plan/p2: jobs 30 by 2025-03"));
 }
@@ -261,8 +257,7 @@ TEST_CASE("reader: small readers return datasets as written", "[io]") {
   CHECK(read_string_dataset(path, "/carriers/operator") == std::vector<std::string>{"op"});
   CHECK(read_column<std::uint32_t>(path, "/runs/scenario") == std::vector<std::uint32_t>{0, 1, 0, 1});
   CHECK(read_column<std::int32_t>(path, "/targets/deadline_month") == std::vector<std::int32_t>{3, 3, 2});
-  CHECK(read_column<std::int8_t>(path, "/events/from_stage") ==
-        std::vector<std::int8_t>{-1, 0, -1, 0, -1, 0, -1, 0});
+  CHECK(read_column<std::int8_t>(path, "/events/from_stage") == std::vector<std::int8_t>{-1, 0, -1, 0, -1, 0, -1, 0});
   CHECK_THROWS_AS(read_column<double>(path, "/indicators/values"), ResultsError);  // 3-D
   CHECK_THROWS_AS(read_column<double>(path, "/scenarios/names"), ResultsError);    // strings
   CHECK_THROWS_WITH(read_string_dataset(path, "/nothing/here"), Catch::Contains("/nothing/here"));

@@ -1,24 +1,23 @@
 #include "io/results_writer.hpp"
 
-#include <catch2/catch.hpp>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "io/results_reader.hpp"
-
-#include <csignal>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace incubsim::io;
@@ -30,8 +29,8 @@ struct TempDir {
   TempDir() {
     static std::atomic<int> counter{0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path = fs::temp_directory_path() /
-           ("incubsim-writer-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
+    path =
+        fs::temp_directory_path() / ("incubsim-writer-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
     fs::create_directories(path);
   }
   ~TempDir() {
@@ -66,10 +65,9 @@ ResultsHeader make_header(RecordLevel record, std::uint32_t total_runs) {
   header.month_labels = {"2024-01", "2024-02", "2024-03"};
   header.indicators = {{"ventures_active", "ventures", "active ventures", "base", "stock"},
                        {"graduations", "ventures", "graduations this month", "county", "flow"}};
-  header.targets = {
-      {"base", "b1", "ventures_active", 10.0, "2024-03", 2, "base", "stock", "outcome", "plan p.3"},
-      {"plan", "p1", "ventures_active", 12.0, "2024-03", 2, "base", "stock", "outcome", "p.4"},
-      {"plan", "p2", "graduations", 1.5, "2024-02", 1, "county", "flow", "input-driven", "p.5"}};
+  header.targets = {{"base", "b1", "ventures_active", 10.0, "2024-03", 2, "base", "stock", "outcome", "plan p.3"},
+                    {"plan", "p1", "ventures_active", 12.0, "2024-03", 2, "base", "stock", "outcome", "p.4"},
+                    {"plan", "p2", "graduations", 1.5, "2024-02", 1, "county", "flow", "input-driven", "p.5"}};
   header.carriers = {{"base", "c1", "Garden", "incubator", "op1", 40, "2020-01", true},
                      {"plan", "c2", "New park", "park", "op2", 200, "2024-02", false}};
   header.event_kinds = {"entry", "admission", "graduation", "exit"};
@@ -98,15 +96,13 @@ RunOutput make_run(const ResultsHeader& header, std::uint32_t id) {
                                   : std::uint8_t{255});
   if (header.record >= RecordLevel::events)
     for (std::uint32_t e = 0; e < id % 3 + 1; ++e)
-      run.events.push_back(EventRecord{id, static_cast<std::int16_t>(e), id * 10 + e,
-                                       static_cast<std::uint8_t>(e % 4), static_cast<std::int8_t>(e % 3 - 1),
-                                       static_cast<std::int8_t>(e % 3), static_cast<std::int16_t>(e % 2 - 1),
-                                       0.25F * static_cast<float>(id + e)});
+      run.events.push_back(EventRecord{id, static_cast<std::int16_t>(e), id * 10 + e, static_cast<std::uint8_t>(e % 4),
+                                       static_cast<std::int8_t>(e % 3 - 1), static_cast<std::int8_t>(e % 3),
+                                       static_cast<std::int16_t>(e % 2 - 1), 0.25F * static_cast<float>(id + e)});
   if (header.record >= RecordLevel::trajectories)
     for (std::int16_t m = 0; m < 3; ++m)
-      run.trajectories.push_back(TrajectoryRecord{id, m, id * 10, static_cast<std::int8_t>(m),
-                                                  0, static_cast<std::int16_t>(m - 1),
-                                                  static_cast<std::uint16_t>(id + m),
+      run.trajectories.push_back(TrajectoryRecord{id, m, id * 10, static_cast<std::int8_t>(m), 0,
+                                                  static_cast<std::int16_t>(m - 1), static_cast<std::uint16_t>(id + m),
                                                   1000.0F * static_cast<float>(m), -5.5F, 0.5F, 0.125F});
   return run;
 }
@@ -141,17 +137,15 @@ void check_same_runs(const std::vector<RunOutput>& got, const std::vector<RunOut
       const EventRecord& a = got[r].events[e];
       const EventRecord& b = want[r].events[e];
       CHECK((a.run == b.run && a.month == b.month && a.venture == b.venture && a.kind == b.kind &&
-             a.from_stage == b.from_stage && a.to_stage == b.to_stage && a.carrier == b.carrier &&
-             a.value == b.value));
+             a.from_stage == b.from_stage && a.to_stage == b.to_stage && a.carrier == b.carrier && a.value == b.value));
     }
     REQUIRE(got[r].trajectories.size() == want[r].trajectories.size());
     for (std::size_t e = 0; e < got[r].trajectories.size(); ++e) {
       const TrajectoryRecord& a = got[r].trajectories[e];
       const TrajectoryRecord& b = want[r].trajectories[e];
       CHECK((a.run == b.run && a.month == b.month && a.venture == b.venture && a.stage == b.stage &&
-             a.status == b.status && a.carrier == b.carrier && a.headcount == b.headcount &&
-             a.revenue == b.revenue && a.cash == b.cash && a.skill == b.skill &&
-             a.technology == b.technology));
+             a.status == b.status && a.carrier == b.carrier && a.headcount == b.headcount && a.revenue == b.revenue &&
+             a.cash == b.cash && a.skill == b.skill && a.technology == b.technology));
     }
   }
 }
@@ -286,8 +280,7 @@ TEST_CASE("writer: refuses to overwrite without force and leaves the file untouc
   const ResultsHeader header = make_header(RecordLevel::indicators, 1);
 
   CHECK_THROWS_AS(ResultsWriter(path, header, false, 1), ResultsError);
-  CHECK_THROWS_WITH(ResultsWriter(path, header, false, 1),
-                    Catch::Contains("exists; use --force to overwrite"));
+  CHECK_THROWS_WITH(ResultsWriter(path, header, false, 1), Catch::Contains("exists; use --force to overwrite"));
   CHECK(slurp(path) == "precious contents");
   CHECK_FALSE(fs::exists(parts_directory_for(path)));
 

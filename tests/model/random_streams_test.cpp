@@ -124,7 +124,7 @@ TEST_CASE("Stream: the same arguments give the same sequence", "[model]") {
   for (int i = 0; i < 10; ++i) REQUIRE(a() == c());
 }
 
-TEST_CASE("Stream::uniform is in [0, 1) with mean 1/2", "[model]") {
+TEST_CASE("Stream::uniform lies in the unit interval with mean one half", "[model]") {
   Stream stream(1, 0, EntityKind::county, 0, 0, Purpose::monthly);
   double sum = 0.0, low = 1.0, high = 0.0;
   for (int i = 0; i < big; ++i) {
