@@ -251,7 +251,7 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
   return exit_success;
 }
 
-int params_command(const std::vector<std::string>& arguments, std::ostream& out) {
+int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options("incubsim params [--markdown]");
   options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md");
   const po::variables_map values = parse(arguments, options, {});
@@ -260,10 +260,12 @@ int params_command(const std::vector<std::string>& arguments, std::ostream& out)
     return exit_success;
   }
   out << (values.count("markdown") ? scenario::parameters_markdown() : scenario::parameters_text());
+  // The summary goes to standard error: standard output is the product (docs/parameters.md).
+  err << "incubsim params: " << scenario::parameter_registry().all_specs().size() << " keys; 0 runs, 0 venture-months\n";
   return exit_success;
 }
 
-int info_command(const std::vector<std::string>& arguments, std::ostream& out) {
+int info_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options("incubsim info FILE.h5");
   options.add_options()("help,h", "show this help")("file", po::value<std::string>(), "results file");
   po::positional_options_description positional;
@@ -276,11 +278,14 @@ int info_command(const std::vector<std::string>& arguments, std::ostream& out) {
   if (!values.count("file")) throw UsageError("info needs a results file: incubsim info FILE.h5");
   const fs::path file = values["file"].as<std::string>();
   if (!fs::exists(file)) throw UsageError("results file '" + file.string() + "' not found");
+  const auto start = std::chrono::steady_clock::now();
   try {
     out << io::describe_results(file);
   } catch (const io::ResultsError& error) {
     throw UsageError(error.what());
   }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  err << "incubsim info: 0 runs, 0 venture-months, " << std::fixed << std::setprecision(3) << seconds << " s wall\n";
   return exit_success;
 }
 
@@ -305,8 +310,8 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   try {
     if (command == "run") return run_command(rest, command_line, out, err);
     if (command == "check") return check_command(rest, out);
-    if (command == "params") return params_command(rest, out);
-    if (command == "info") return info_command(rest, out);
+    if (command == "params") return params_command(rest, out, err);
+    if (command == "info") return info_command(rest, out, err);
     const std::string suggestion = scenario::closest_match(command, {"run", "check", "params", "info"});
     err << "incubsim: unknown command '" << command << "'" << (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") << "\n"
         << usage;

@@ -23,7 +23,7 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
 
 int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err);
 int check_command(const std::vector<std::string>& arguments, std::ostream& out);
-int params_command(const std::vector<std::string>& arguments, std::ostream& out);
-int info_command(const std::vector<std::string>& arguments, std::ostream& out);
+int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
+int info_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 
 }  // namespace incubsim::app

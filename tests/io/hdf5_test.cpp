@@ -227,7 +227,7 @@ TEST_CASE("h5: handles close on destruction and move cleanly", "[io]") {
   CHECK(open_hdf5_objects() == before);
 }
 
-TEST_CASE("h5: failures become ResultsError naming file and object; printing is off", "[io]") {
+TEST_CASE("h5: failures become ResultsError naming file and object, and printing is off", "[io]") {
   TempDir dir;
   const fs::path missing = dir.path / "missing.h5";
   CHECK_THROWS_WITH(h5::File::open(missing), Catch::Contains(missing.string()));
