@@ -20,7 +20,10 @@ namespace {
 
 constexpr hsize_t run_chunk_rows = 1024;        // /runs/*, /indicators/run, /targets/met
 constexpr hsize_t record_chunk_rows = 1 << 16;  // /events/*, /trajectories/*
-constexpr int deflate_level = 4;
+constexpr int final_deflate_level = 4;  // every finished results file
+// Parts are temporary and rewritten into the final file: compress them lightly (less time in the
+// single writer stage) unless a part is itself the final file.
+constexpr int part_deflate_level = 0;
 
 [[noreturn]] void fail_io(const fs::path& path, std::string_view what, int error) {
   throw ResultsError(path.string() + ": " + std::string(what) + ": " + std::strerror(error));
@@ -103,8 +106,8 @@ void write_provenance_group(h5::File& file, const Provenance& provenance) {
 // batches, then optionally /provenance. Every results file (parts and final) goes through here.
 class ResultsFileBuilder {
  public:
-  ResultsFileBuilder(const fs::path& path, const ResultsHeader& header)
-      : header_(header), file_(h5::File::create(path)) {
+  ResultsFileBuilder(const fs::path& path, const ResultsHeader& header, int deflate_level)
+      : header_(header), file_(h5::File::create(path)), deflate_level_(deflate_level) {
     write_header();
   }
 
@@ -191,7 +194,7 @@ class ResultsFileBuilder {
 
   template <h5::Numeric T>
   h5::Dataset column(h5::Group& group, const std::string& name, hsize_t chunk_rows) {
-    return group.create_dataset<T>(name, {}, chunk_rows, deflate_level);
+    return group.create_dataset<T>(name, {}, chunk_rows, deflate_level_);
   }
 
   void write_header() {
@@ -262,7 +265,7 @@ class ResultsFileBuilder {
     h5::Group group = file_.create_group("indicators");
     const auto months = static_cast<hsize_t>(header_.month_labels.size());
     const auto indicators = static_cast<hsize_t>(header_.indicators.size());
-    indicator_values_ = group.create_dataset<double>("values", {months, indicators}, 1, deflate_level);
+    indicator_values_ = group.create_dataset<double>("values", {months, indicators}, 1, deflate_level_);
 
     indicator_run_ = column<std::uint32_t>(group, "run", run_chunk_rows);
     indicator_run_.make_scale("run");
@@ -270,7 +273,7 @@ class ResultsFileBuilder {
     std::vector<std::int32_t> days;
     days.reserve(header_.month_labels.size());
     for (const std::string& label : header_.month_labels) days.push_back(month_label_to_days(label));
-    h5::Dataset month = group.write_column<std::int32_t>("month", days, std::max<hsize_t>(months, 1), deflate_level);
+    h5::Dataset month = group.write_column<std::int32_t>("month", days, std::max<hsize_t>(months, 1), deflate_level_);
     month.write_attribute("units", "days since 1970-01-01");
     month.write_attribute("calendar", "standard");
     month.make_scale("month");
@@ -315,10 +318,10 @@ class ResultsFileBuilder {
       deadline_months.push_back(static_cast<std::int32_t>(target.deadline_month));
     }
     const hsize_t chunk = std::clamp<hsize_t>(targets.size(), 1, run_chunk_rows);
-    group.write_column<double>("threshold", thresholds, chunk, deflate_level);
-    group.write_column<std::int32_t>("deadline_month", deadline_months, chunk, deflate_level);
+    group.write_column<double>("threshold", thresholds, chunk, deflate_level_);
+    group.write_column<std::int32_t>("deadline_month", deadline_months, chunk, deflate_level_);
     targets_met_ = group.create_dataset<std::uint8_t>("met", {static_cast<hsize_t>(targets.size())}, run_chunk_rows,
-                                                      deflate_level);
+                                                      deflate_level_);
   }
 
   void write_carriers() {
@@ -337,8 +340,8 @@ class ResultsFileBuilder {
       in_base.push_back(carrier.in_base ? 1 : 0);
     }
     const hsize_t chunk = std::clamp<hsize_t>(carriers.size(), 1, run_chunk_rows);
-    group.write_column<std::int32_t>("capacity", capacity, chunk, deflate_level);
-    group.write_column<std::uint8_t>("in_base", in_base, chunk, deflate_level);
+    group.write_column<std::int32_t>("capacity", capacity, chunk, deflate_level_);
+    group.write_column<std::uint8_t>("in_base", in_base, chunk, deflate_level_);
   }
 
   void write_provenance(const Provenance& provenance) { write_provenance_group(file_, provenance); }
@@ -419,6 +422,7 @@ class ResultsFileBuilder {
   h5::Dataset indicator_values_, indicator_run_, targets_met_;
   Events events_;
   Trajectories trajectories_;
+  int deflate_level_;
   bool any_runs_ = false;
   std::uint32_t last_run_ = 0;
 };
@@ -495,9 +499,9 @@ void validate_run(const ResultsHeader& header, const RunOutput& run) {
 }
 
 void write_results_file(const fs::path& path, const ResultsHeader& header, std::span<const RunOutput> runs,
-                        const Provenance* provenance) {
+                        const Provenance* provenance, int deflate_level) {
   validate_header(header);
-  ResultsFileBuilder builder(path, header);
+  ResultsFileBuilder builder(path, header, deflate_level);
   builder.append(runs);
   builder.finish(provenance);
 }
@@ -576,7 +580,8 @@ void ResultsWriter::write_part() {
   temporary += ".tmp";
   active_temporary_ = temporary;
   try {
-    write_results_file(temporary, header_, buffer_, nullptr);
+    const bool only_part = header_.total_runs <= runs_per_part_;  // this part becomes the final file
+    write_results_file(temporary, header_, buffer_, nullptr, only_part ? final_deflate_level : part_deflate_level);
     rename_durably(temporary, path);
   } catch (...) {
     std::error_code ignored;
@@ -618,7 +623,7 @@ void ResultsWriter::finish(const Provenance& provenance) {
       file.flush();
       file.close();
     } else {
-      ResultsFileBuilder builder(temporary, header_);
+      ResultsFileBuilder builder(temporary, header_, final_deflate_level);
       for (const Part& part : parts_) builder.append_part(parts_dir_ / part.file, part.first_run, part.runs);
       builder.finish(&provenance);
     }
