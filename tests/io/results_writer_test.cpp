@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+
+#include "support/temp_dir.hpp"
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -24,22 +26,7 @@ using namespace incubsim::io;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path =
-        fs::temp_directory_path() / ("incubsim-writer-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using incubsim::testing::TempDir;
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

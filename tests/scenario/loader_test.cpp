@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,25 +27,7 @@ fs::path bad(const std::string& name) { return source_file("scenarios/test/bad/"
 const fs::path small = source_file("scenarios/test/small.toml");
 const fs::path baseline = source_file("scenarios/yiyuan/baseline-4n.toml");
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path = fs::temp_directory_path() / ("incubsim-loader-test-" + std::to_string(stamp) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-    return path / name;
-  }
-};
+using incubsim::testing::TempDir;
 
 // The problems loading reports; fails the test when the scenario loads.
 std::vector<Problem> problems_of(const fs::path& path, const std::vector<std::string>& overrides = {}) {
