@@ -131,7 +131,7 @@ void print_targets(std::ostream& out, const io::ResultsHeader& header, const std
 
 }  // namespace
 
-int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err) {
+int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
   po::options_description options("incubsim run SCENARIO [options]");
   options.add_options()
       ("help,h", "show this help")
@@ -224,7 +224,6 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
           << " venture-months/s, " << static_cast<double>(plan.total_runs()) / std::max(seconds, 1e-9) << " runs/s, " << thread_count
           << " threads\n";
   out << summary.str();
-  (void)err;
   return exit_success;
 }
 
@@ -308,7 +307,7 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   const std::string command = arguments[0];
   const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
   try {
-    if (command == "run") return run_command(rest, command_line, out, err);
+    if (command == "run") return run_command(rest, command_line, out);
     if (command == "check") return check_command(rest, out);
     if (command == "params") return params_command(rest, out, err);
     if (command == "info") return info_command(rest, out, err);

@@ -21,7 +21,7 @@ class UsageError : public std::runtime_error {
 // Runs `incubsim <arguments>`; `command_line` is stored in results files.
 int dispatch(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err);
 
-int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err);
+int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
 int check_command(const std::vector<std::string>& arguments, std::ostream& out);
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 int info_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);

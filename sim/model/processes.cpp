@@ -388,7 +388,6 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
 
 void innovation(RunState& state, const MonthContext& context) {
   const VentureDynamics& d = context.setup.parameters.dynamics;
-  (void)context.month;
   for (std::size_t i = 0; i < state.active.size(); ++i) {
     Venture& v = state.ventures[state.active[i]];
     const double rd_spending = d.rd_share * v.revenue;  // RMB/month
