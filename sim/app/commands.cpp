@@ -174,8 +174,17 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
   }
   if (!output.parent_path().empty()) fs::create_directories(output.parent_path());
 
+  // Each scenario runs with its epochs ([[schedule]]); the plan points into `scenarios`.
+  std::vector<engine::ScenarioSchedule> schedules;
+  for (const auto& scenario : scenarios) {
+    engine::ScenarioSchedule& schedule = schedules.emplace_back();
+    for (const auto& epoch : scenario.epochs) schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
+  }
   engine::RunPlan plan;
-  for (const auto& scenario : scenarios) plan.scenarios.push_back(&scenario.setup);
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    plan.scenarios.push_back(&scenarios[s].setup);
+    plan.schedules.push_back(&schedules[s]);
+  }
   plan.replications = replications;
   plan.seed = values["seed"].as<std::uint32_t>();
   plan.record = record;
@@ -245,7 +254,8 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
   out << scenario.resolved_text;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "# incubsim check: scenario '" << scenario.name << "' is valid: " << scenario.setup.carriers.size() << " carriers, "
-      << scenario.setup.targets.size() << " targets, " << scenario.setup.months << " months; 0 runs, 0 venture-months, "
+      << scenario.setup.targets.size() << " targets, " << scenario.setup.months << " months, " << scenario.schedule.size()
+      << " scheduled changes; 0 runs, 0 venture-months, "
       << std::fixed << std::setprecision(3) << seconds << " s wall\n";
   return exit_success;
 }

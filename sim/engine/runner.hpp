@@ -13,7 +13,11 @@
 namespace incubsim::engine {
 
 struct RunPlan {
+  // Each scenario's setup (its base epoch when scheduled): targets, shape and months.
   std::vector<const model::ModelSetup*> scenarios;
+  // Scheduled parameter changes by scenario: a non-null schedules[s] is what scenario s runs with,
+  // and its base has the shape of scenarios[s]. Scenarios past the end, or null, are unscheduled.
+  std::vector<const ScenarioSchedule*> schedules;
   std::uint32_t replications = 1;
   std::uint32_t seed = 0;
   io::RecordLevel record = io::RecordLevel::trajectories;
@@ -22,6 +26,8 @@ struct RunPlan {
   RunSpec spec(std::uint32_t run) const;
   // Offset of each scenario's first target in the file's target list (all scenarios).
   std::vector<std::size_t> target_offsets() const;
+  // What scenario s runs with: its schedule, or its setup alone.
+  ScenarioSchedule schedule(std::uint32_t scenario) const;
 };
 
 // Called on one thread, in run order (0, 1, 2, ...), as runs finish.

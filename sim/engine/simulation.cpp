@@ -1,6 +1,7 @@
 #include "engine/simulation.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "model/indicators.hpp"
 #include "model/processes.hpp"
@@ -28,9 +29,30 @@ void remove_exited(RunState& state) {
                active.end());
 }
 
+void check_epochs(const ScenarioSchedule& schedule) {
+  const auto& epochs = schedule.epochs;
+  if (epochs.empty() || epochs.front().first != 0) throw std::invalid_argument("a run needs parameters from month 0");
+  for (std::size_t e = 0; e < epochs.size(); ++e) {
+    if (epochs[e].second == nullptr) throw std::invalid_argument("an epoch of the schedule has no setup");
+    if (e > 0 && epochs[e].first < epochs[e - 1].first) throw std::invalid_argument("the schedule's epochs are out of order");
+  }
+}
+
 }  // namespace
 
+const model::ModelSetup& ScenarioSchedule::in_force(int month) const {
+  std::size_t e = 0;
+  while (e + 1 < epochs.size() && epochs[e + 1].first <= month) ++e;
+  return *epochs[e].second;
+}
+
 io::RunOutput simulate_run(const model::ModelSetup& setup, const RunSpec& spec, io::RecordLevel record) {
+  return simulate_run(ScenarioSchedule::unscheduled(setup), spec, record);
+}
+
+io::RunOutput simulate_run(const ScenarioSchedule& schedule, const RunSpec& spec, io::RecordLevel record) {
+  check_epochs(schedule);
+  const model::ModelSetup& base = schedule.base();
   io::RunOutput output;
   output.run = spec.run;
   output.scenario = spec.scenario;
@@ -41,10 +63,11 @@ io::RunOutput simulate_run(const model::ModelSetup& setup, const RunSpec& spec, 
   sink.run = spec.run;
   if (record >= io::RecordLevel::events) sink.events = &output.events;
 
-  RunState state = model::initialise(setup, key, sink);
+  RunState state = model::initialise(schedule.in_force(0), key, sink);
   const std::size_t indicator_count = model::indicator_registry().size();
-  output.indicators.assign(static_cast<std::size_t>(setup.months) * indicator_count, 0.0);
-  for (int month = 0; month < setup.months; ++month) {
+  output.indicators.assign(static_cast<std::size_t>(base.months) * indicator_count, 0.0);
+  for (int month = 0; month < base.months; ++month) {
+    const model::ModelSetup& setup = schedule.in_force(month);
     const model::MonthContext context{setup, key, month, sink};
     for (const model::Phase& phase : model::monthly_schedule) phase.run(state, context);
     state.venture_months += state.active.size();
@@ -53,11 +76,11 @@ io::RunOutput simulate_run(const model::ModelSetup& setup, const RunSpec& spec, 
     remove_exited(state);
   }
 
-  output.targets_met.reserve(setup.targets.size());
-  for (std::size_t t = 0; t < setup.targets.size(); ++t) {
-    const model::ResolvedTarget& target = setup.targets[t];
+  output.targets_met.reserve(base.targets.size());
+  for (std::size_t t = 0; t < base.targets.size(); ++t) {
+    const model::ResolvedTarget& target = base.targets[t];
     const double value = output.indicators[static_cast<std::size_t>(target.deadline_month) * indicator_count + static_cast<std::size_t>(target.indicator)];
-    output.targets_met.push_back(value >= setup.parameters.targets[t].threshold ? 1 : 0);
+    output.targets_met.push_back(value >= base.parameters.targets[t].threshold ? 1 : 0);
   }
   output.venture_months = state.venture_months;
   output.ventures = static_cast<std::uint32_t>(state.ventures.size());

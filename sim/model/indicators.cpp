@@ -59,6 +59,29 @@ enum Column : int {
   public_spending,
   public_spending_cumulative,
   cost_per_job,
+  relocations,
+  relocations_cumulative,
+  acquisitions,
+  acquisitions_cumulative,
+  funding_raised,
+  funding_raised_cumulative,
+  funding_rounds,
+  loans,
+  carriers_provincial_or_higher,
+  carriers_national,
+  talents_arrived_cumulative,
+  trained,
+  case_by_case_supported,
+  spending_rent_subsidy,
+  spending_operators,
+  spending_training,
+  spending_case_by_case,
+  spending_talent,
+  spending_guidance_fund,
+  spending_loan_guarantee,
+  budget_left_rent_subsidy,
+  budget_left_case_by_case,
+  budget_left_guidance_fund,
   column_count
 };
 
@@ -113,9 +136,32 @@ std::vector<IndicatorDefinition> make_registry() {
       {"high_tech_stock", "firms", "county", "stock", "Firms holding a valid high-tech enterprise (高新技术企业) certificate."},
       {"high_tech_cumulative_base", "firms", "base", "cumulative", "Firms first certified high-tech while in or after the base, since the start."},
       {"talents_cultivated_base", "persons", "base", "cumulative", "Innovative talents cultivated: founders whose skill reached the talent threshold while resident in the base (one per venture)."},
-      {"public_spending", "RMB/month", "county", "flow", "Public spending this month: rent subsidies and operator costs."},
+      {"public_spending", "RMB/month", "county", "flow", "Public spending this month, all policy lines (see spending_*)."},
       {"public_spending_cumulative", "RMB", "county", "cumulative", "Public spending since the start."},
       {"cost_per_job", "RMB/person", "base", "cumulative", "Cumulative public spending per job in the base (0 when the base has no jobs)."},
+      {"relocations", "ventures/month", "county", "flow", "Firms that left the county this month (outside pull, or at a transition)."},
+      {"relocations_cumulative", "ventures", "county", "cumulative", "Relocations out of the county since the start."},
+      {"acquisitions", "ventures/month", "county", "flow", "Firms acquired by leading firms this month."},
+      {"acquisitions_cumulative", "ventures", "county", "cumulative", "Acquisitions since the start."},
+      {"funding_raised", "RMB/month", "county", "flow", "Money raised this month from investors and the guidance fund."},
+      {"funding_raised_cumulative", "RMB", "county", "cumulative", "Money raised from investors and the guidance fund since the start."},
+      {"funding_rounds", "rounds/month", "county", "flow", "Funding rounds this month (first and follow-on)."},
+      {"loans", "loans/month", "county", "flow", "Bank loans granted this month."},
+      {"carriers_provincial_or_higher", "carriers", "county", "stock", "Open carriers of any kind at provincial or national level."},
+      {"carriers_national", "carriers", "county", "stock", "Open carriers at national level."},
+      {"talents_arrived_cumulative", "persons", "county", "cumulative", "High-level talents brought by talent programmes since the start."},
+      {"trained", "persons/month", "county", "flow", "Founders trained on county training places this month."},
+      {"case_by_case_supported", "ventures/month", "base", "flow", "High-growth base residents given case-by-case support this month."},
+      {"spending_rent_subsidy", "RMB/month", "county", "flow", "Public spending this month: rent subsidies."},
+      {"spending_operators", "RMB/month", "county", "flow", "Public spending this month: operators (fixed costs and per-graduate payments)."},
+      {"spending_training", "RMB/month", "county", "flow", "Public spending this month: training places."},
+      {"spending_case_by_case", "RMB/month", "county", "flow", "Public spending this month: case-by-case support."},
+      {"spending_talent", "RMB/month", "county", "flow", "Public spending this month: talent programmes."},
+      {"spending_guidance_fund", "RMB/month", "county", "flow", "Guidance-fund investments this month."},
+      {"spending_loan_guarantee", "RMB/month", "county", "flow", "Loan guarantees paid on defaults this month."},
+      {"budget_left_rent_subsidy", "RMB", "county", "stock", "What is left of this year's rent-subsidy line."},
+      {"budget_left_case_by_case", "RMB", "county", "stock", "What is left of this year's case-by-case line."},
+      {"budget_left_guidance_fund", "RMB", "county", "stock", "What is left of the guidance fund's capital."},
   };
   return r;
 }
@@ -175,7 +221,10 @@ void compute_indicators(const RunState& state, const ModelSetup& setup, int mont
     capacity[kind] += parameters.capacity;
     residents[kind] += state.carriers[c].residents;
     row[carriers_open_nursery + kind] += 1;
-    if (carrier.kind == CarrierKind::nursery && carrier.level >= CarrierLevel::provincial) row[nurseries_provincial_county] += 1;
+    const int level = state.carriers[c].level;  // may change at annual reviews
+    if (carrier.kind == CarrierKind::nursery && level >= static_cast<int>(CarrierLevel::provincial)) row[nurseries_provincial_county] += 1;
+    if (level >= static_cast<int>(CarrierLevel::provincial)) row[carriers_provincial_or_higher] += 1;
+    if (level == static_cast<int>(CarrierLevel::national)) row[carriers_national] += 1;
     if (carrier.kind == CarrierKind::incubator) row[incubators_county] += 1;
     if (parameters.in_base) base_has_kind[kind] = true;
   }
@@ -196,7 +245,29 @@ void compute_indicators(const RunState& state, const ModelSetup& setup, int mont
   row[tech_sme_cumulative_base] = state.cumulative.tech_sme_base;
   row[high_tech_cumulative_base] = state.cumulative.high_tech_base;
   row[talents_cultivated_base] = state.cumulative.talents_base;
-  row[public_spending] = flows.rent_subsidy_spending + flows.operator_spending;
+  row[public_spending] = flows.rent_subsidy_spending + flows.operator_spending + flows.training_spending +
+                        flows.case_by_case_spending + flows.talent_spending + flows.guidance_fund_spending + flows.guarantee_spending;
+  row[relocations] = flows.relocations;
+  row[relocations_cumulative] = state.cumulative.relocations;
+  row[acquisitions] = flows.acquisitions;
+  row[acquisitions_cumulative] = state.cumulative.acquisitions;
+  row[funding_raised] = flows.funding_raised;
+  row[funding_raised_cumulative] = state.cumulative.funding_raised;
+  row[funding_rounds] = flows.funding_rounds;
+  row[loans] = flows.loans;
+  row[talents_arrived_cumulative] = state.cumulative.talents_arrived;
+  row[trained] = flows.trained;
+  row[case_by_case_supported] = flows.case_by_case;
+  row[spending_rent_subsidy] = flows.rent_subsidy_spending;
+  row[spending_operators] = flows.operator_spending;
+  row[spending_training] = flows.training_spending;
+  row[spending_case_by_case] = flows.case_by_case_spending;
+  row[spending_talent] = flows.talent_spending;
+  row[spending_guidance_fund] = flows.guidance_fund_spending;
+  row[spending_loan_guarantee] = flows.guarantee_spending;
+  row[budget_left_rent_subsidy] = state.budgets.rent_subsidy;
+  row[budget_left_case_by_case] = state.budgets.case_by_case;
+  row[budget_left_guidance_fund] = state.budgets.guidance_fund;
   row[public_spending_cumulative] = state.cumulative.public_spending;
   row[cost_per_job] = row[jobs_base] > 0 ? state.cumulative.public_spending / row[jobs_base] : 0.0;
 }

@@ -37,6 +37,8 @@ struct SourceParameters {
   double initial_cash = 200000.0;    // RMB at entry
   int founders = 2;                  // initial headcount
   bool registered = false;           // enters as a registered firm (else as a team)
+  std::string direct_stage = "nursery"; // earliest stage it may apply to directly (recruited firms: accelerator or park)
+  double initial_revenue = 0.0;      // RMB/month at entry (recruited firms already sell)
   std::string source;
 };
 
@@ -49,6 +51,8 @@ struct OperatorParameters {
   double screening_noise = 1.0;     // sd of the noise on the quality signal at admission
   std::string objective = "quality";  // quality | ability-to-pay | policy-fit
   double public_cost_per_month = 0.0; // RMB from the public budget
+  std::string incentive = "fixed";    // fixed subsidy | per-outcome (paid per graduation; selects harder)
+  double payment_per_graduate = 0.0;  // RMB per graduation, for per-outcome operators
   std::string source;
 };
 
@@ -69,6 +73,7 @@ struct CarrierParameters {
   bool in_base = true;              // part of the integrated base (scope "base")
   bool enabled = true;              // false: the carrier does not exist in this scenario
   int initial_residents = 0;        // ventures resident at the start (initial state)
+  std::string opening_rule = "planned";  // planned (on `opening`, plus delay) | demand (opens when waiting persists, from `opening`)
   std::string source;
 };
 
@@ -106,10 +111,14 @@ struct VentureDynamics {
   double hazard_shape = 1.0;               // log-logistic shape (beta): <=1 falling, >1 hump
   double hazard_multiplier = 1.0;          // scales the whole hazard curve
   double talent_skill_threshold = 0.7;     // founder skill that counts as a cultivated talent
-  double tech_sme_min_technology = 0.4;    // simple annual tech-SME evaluation (see odd.md)
+  double tech_sme_min_score = 60.0;        // tech-SME evaluation score needed (staff, R&D, IP points)
   double high_tech_min_technology = 0.6;
   int high_tech_min_patents = 1;
   int high_tech_validity_months = 36;
+  double high_tech_min_st_staff_share = 0.10;   // science-and-technology staff share
+  double high_tech_min_product_share = 0.60;    // high-tech products' share of revenue
+  double st_staff_share_mean = 0.15;            // mean S&T staff share of ventures (per venture, beta-like)
+  double high_tech_product_share_mean = 0.5;    // mean high-tech product share (rises with technology)
 };
 
 struct TargetParameters {
@@ -122,6 +131,102 @@ struct TargetParameters {
   std::string kind = "outcome";// outcome | input-driven
   std::string text;
   std::string source;
+};
+
+
+// Angel/VC investors and the government guidance fund (DESIGN.md, Finance; phase 6).
+struct FinanceParameters {
+  double runway_months = 6.0;             // a firm seeks funding when cash < runway x monthly costs
+  double investor_capital_per_year = 0.0; // RMB angel/VC investors place in the county each year
+  double investor_ticket = 1000000.0;     // RMB per first round
+  int investor_screening_per_month = 10;  // applications investors can screen a month
+  double investor_noise = 1.0;            // sd of noise on the quality signal investors see
+  double investor_threshold = 1.0;        // signal needed for a first round
+  double follow_on_multiple = 2.0;        // follow-on ticket = multiple x previous ticket
+  double follow_on_threshold = 0.5;       // signal needed for a follow-on round (with growth)
+  double guidance_fund_capital = 0.0;     // RMB in the government guidance fund (runs out)
+  double guidance_fund_ticket = 2000000.0;
+  int guidance_fund_screening_per_month = 5;
+  double guidance_fund_threshold = 0.5;   // signal needed (the fund takes more risk than VCs)
+  double loan_amount = 500000.0;          // RMB per bank loan
+  double loan_min_revenue = 50000.0;      // RMB/month a bank wants to see
+  int loan_term_months = 24;
+  double loan_guarantee_share = 0.0;      // share of a defaulted loan the public guarantee pays; >0 makes banks lend to carrier residents
+};
+
+// Policies of the plan (BRIEF.md, safeguards) and the annual public budget lines that pay them.
+struct PolicyParameters {
+  bool zero_cost_entry = false;             // "zero-cost entrepreneurship" in the nursery
+  double zero_cost_entry_boost = 0.3;       // relative rise in potential entrants' entry probability
+  bool internet_plus = false;               // Internet+ information services
+  double internet_plus_awareness = 0.5;     // relative rise in application and investor-reach probabilities
+  double awareness_without_internet_plus = 0.6; // chance an eligible venture knows of a programme / investors in a month
+  int training_places_per_month = 0;        // training places (county-wide) beyond carriers' own services
+  double training_skill_gain = 0.05;        // skill gain towards 1 per training month
+  double training_cost_per_place = 2000.0;  // RMB
+  double case_by_case_budget_per_year = 0.0;// RMB for 一事一议 support
+  double case_by_case_grant = 500000.0;     // RMB per supported venture
+  double case_by_case_min_growth = 0.05;    // monthly revenue growth (last 6 months) that counts as high-growth
+  double case_by_case_relocation_factor = 0.3; // relocation hazard multiplier after support (land, space)
+  double rent_subsidy_budget_per_year = 1e12;  // RMB; subsidies stop for the year when it runs out
+  double operator_budget_per_year = 1e12;      // RMB; operators' public cost
+};
+
+// Talent programmes (Zibo talent 37 articles, Yiyuan talent 25 articles; BRIEF.md safeguards 2, 4).
+struct TalentParameters {
+  int talents_per_year = 0;            // high-level talents brought in each January
+  double cost_per_talent = 300000.0;   // RMB from the talent budget line
+  double found_share = 0.3;            // share who found a venture (the others join one)
+  double join_skill_gain = 0.1;        // founder-skill gain of a venture a talent joins
+};
+
+// University and institute platforms, innovation platforms, pilot-scale bases (BRIEF.md
+// science park; safeguards 3, 6).
+struct PlatformParameters {
+  int platforms = 0;                         // academician/post-doc workstations, key labs, institutes
+  double spin_offs_per_platform_year = 0.5;  // extra spin-off potential entrants a platform yields a year
+  double technology_gain_per_platform = 0.002; // monthly technology gain of park/incubator residents per platform
+  int pilot_bases = 0;                       // pilot-scale (中试) bases
+  double pilot_technology_gain = 0.01;       // monthly technology gain of accelerator/park residents per base
+};
+
+// What "4+N" integration buys over the same carriers run apart (DESIGN.md).
+struct IntegrationParameters {
+  bool enabled = false;
+  double feeder_noise_factor = 0.5;      // screening noise x this for graduates of a base feeder carrier
+  double reserved_share = 0.2;           // share of each base carrier's seats reserved for base graduates
+  double transition_relocation_factor = 0.5;  // relocation at transition x this
+  double shared_service_quality = 0.1;   // added to operators' service quality in base carriers
+  double shared_cost_factor = 0.8;       // operators' public cost x this (one service platform)
+};
+
+// Leading firms (龙头企业) of the county: mentor, buy from, acquire.
+struct LeadingFirmParameters {
+  int count = 0;
+  double mentoring_growth = 0.005;       // extra monthly revenue growth per leading firm for base residents (capped at 3 firms)
+  double purchase_revenue_share = 0.05;  // extra revenue share a base resident sells to leading firms, per firm (capped at 3)
+  double acquisition_rate = 0.002;       // monthly chance per leading firm of acquiring an eligible venture
+  double acquisition_min_technology = 0.6;
+};
+
+// Exits other than failure.
+struct ExitParameters {
+  double relocation_rate = 0.002;           // monthly relocation hazard of a registered firm at the pull scale
+  double relocation_revenue_scale = 500000.0; // RMB/month at which outside pull doubles the base rate
+  double relocation_support_factor = 0.5;   // hazard x this while resident in a carrier (land, space, services)
+  double relocation_at_transition = 0.1;    // chance of leaving the county when leaving a carrier without a next one
+};
+
+// Carriers over time (DESIGN.md, Carriers).
+struct CarrierDynamics {
+  double construction_delay_mean = 0.0;  // months; a planned opening is late by a Poisson draw with this mean
+  int demand_months = 6;                 // months of waiting applicants that make a demand carrier open
+  int demand_waiting = 5;                // waiting applicants a month that count as demand
+  bool level_reviews = false;            // annual level reviews each December
+  int provincial_min_residents = 20;     // residents for provincial level (scaled national criteria, CALIBRATION.md)
+  int provincial_min_graduates = 5;      // cumulative graduates for provincial level
+  int national_min_residents = 50;       // MOST national incubator: >= 50 tenants
+  int national_min_graduates = 20;       // >= 20 cumulative graduates
 };
 
 inline constexpr int carrier_kind_count = 4;
@@ -137,6 +242,14 @@ struct ModelParameters {
   std::vector<OperatorParameters> operators;
   std::vector<CarrierParameters> carriers;
   std::vector<TargetParameters> targets;
+  FinanceParameters finance;
+  PolicyParameters policy;
+  TalentParameters talent;
+  PlatformParameters platforms;
+  IntegrationParameters integration;
+  LeadingFirmParameters leading_firms;
+  ExitParameters exits;
+  CarrierDynamics carrier_dynamics;
 };
 
 }  // namespace incubsim::model

@@ -11,7 +11,8 @@ constexpr std::array<const char*, stage_count> stage_names = {"outside", "nurser
 constexpr std::array<const char*, status_count> status_names = {"active", "failed", "relocated", "acquired"};
 constexpr std::array<const char*, event_kind_count> event_kind_names = {
     "entry", "registration", "admission", "graduation", "eviction", "failure_cash", "failure_hazard",
-    "carrier_opened", "tech_sme_certified", "high_tech_certified", "talent_cultivated"};
+    "carrier_opened", "tech_sme_certified", "high_tech_certified", "talent_cultivated", "funding_round", "loan",
+    "relocation", "acquisition", "case_by_case_support", "talent_joined", "carrier_level_changed"};
 
 constexpr std::uint32_t no_venture = 0xFFFFFFFFu;
 
@@ -42,6 +43,11 @@ int sector_from_uniform(const ModelSetup& setup, double u) {
   return static_cast<int>(std::min<std::ptrdiff_t>(it - shares.begin(), static_cast<std::ptrdiff_t>(shares.size()) - 1));
 }
 
+
+
+
+}  // namespace
+
 void leave_carrier(RunState& state, Venture& venture) {
   if (venture.carrier >= 0) state.carriers[static_cast<std::size_t>(venture.carrier)].residents -= 1;
   venture.carrier = -1;
@@ -49,9 +55,23 @@ void leave_carrier(RunState& state, Venture& venture) {
   venture.graduate_ready = false;
 }
 
+void record_graduation(RunState& state, const MonthContext& context, std::uint32_t index, Stage to) {
+  Venture& v = state.ventures[index];
+  const int kind = static_cast<int>(v.stage) - 1;
+  state.flows.graduations[static_cast<std::size_t>(kind)] += 1;
+  state.cumulative.graduations += 1;
+  state.carriers[static_cast<std::size_t>(v.carrier)].graduates += 1;
+  const ResolvedCarrier& carrier = context.setup.carriers[static_cast<std::size_t>(v.carrier)];
+  if (carrier.per_outcome) {
+    state.flows.operator_spending += context.setup.parameters.operators[static_cast<std::size_t>(carrier.operator_index)].payment_per_graduate;
+  }
+  context.sink.emit(context.month, index, EventKind::graduation, v.stage, to, v.carrier);
+}
+
 // Fills a new venture's attributes from its own stream; the number of draws is fixed so the
 // stream lines up in every scenario.
 Venture draw_venture(const ModelSetup& setup, const SourceParameters& source, Stream& stream) {
+  const VentureDynamics& d = setup.parameters.dynamics;
   Venture venture;
   venture.sector = static_cast<std::uint8_t>(sector_from_uniform(setup, stream.uniform()));
   venture.quality = static_cast<float>(source.quality_mean + stream.normal());
@@ -59,41 +79,38 @@ Venture draw_venture(const ModelSetup& setup, const SourceParameters& source, St
   venture.technology = clamp01(source.technology_mean + 0.1 * stream.normal());
   venture.cash = static_cast<float>(source.initial_cash * std::exp(0.3 * stream.normal() - 0.045));
   venture.headcount = static_cast<std::uint16_t>(std::max(source.founders, 1));
+  venture.rd_intensity = static_cast<float>(std::max(0.0, d.rd_share + 0.02 * stream.normal()));
+  venture.st_staff_share = clamp01(d.st_staff_share_mean + 0.08 * stream.normal());
+  venture.high_tech_product_share = clamp01(d.high_tech_product_share_mean + 0.15 * stream.normal());
+  venture.revenue = static_cast<float>(source.initial_revenue);
   return venture;
 }
 
-void certify(RunState& state, const MonthContext& context) {
-  const VentureDynamics& d = context.setup.parameters.dynamics;
-  const int month = context.month;
-  for (std::uint32_t index : state.active) {
-    Venture& v = state.ventures[index];
-    if (!v.registered) continue;
-    // Technology-based SME: small firm with enough technology; evaluated every year.
-    const bool small = v.headcount <= 500 && v.revenue * 12.0 <= 200e6;
-    if (small && v.technology >= d.tech_sme_min_technology) {
-      v.tech_sme_until = static_cast<std::int16_t>(month + 12);
-      if (!v.ever_tech_sme) {
-        v.ever_tech_sme = true;
-        if (v.ever_in_base) state.cumulative.tech_sme_base += 1;
-        context.sink.emit(month, index, EventKind::tech_sme_certified, v.stage, v.stage, v.carrier);
-      }
-    }
-    // High-tech enterprise: registered a year, owns IP, technology high enough; valid for a
-    // fixed term, then re-evaluated.
-    const bool due = v.high_tech_until <= month;  // never certified, or expiring this month
-    if (due && months_since(month, v.registration_month) >= 12 && v.patents >= d.high_tech_min_patents &&
-        v.technology >= d.high_tech_min_technology) {
-      v.high_tech_until = static_cast<std::int16_t>(month + d.high_tech_validity_months);
-      if (!v.ever_high_tech) {
-        v.ever_high_tech = true;
-        if (v.ever_in_base) state.cumulative.high_tech_base += 1;
-        context.sink.emit(month, index, EventKind::high_tech_certified, v.stage, v.stage, v.carrier);
-      }
-    }
-  }
+std::uint32_t add_venture(RunState& state, const MonthContext& context, const Venture& venture) {
+  Venture v = venture;
+  v.entry_month = static_cast<std::int16_t>(context.month);
+  v.stage_entry_month = v.entry_month;
+  if (v.registered) v.registration_month = v.entry_month;
+  const auto index = static_cast<std::uint32_t>(state.ventures.size());
+  state.ventures.push_back(v);
+  state.active.push_back(index);
+  state.flows.entries_by_source[v.origin] += 1;
+  context.sink.emit(context.month, index, EventKind::entry, Stage::outside, Stage::outside, -1);
+  return index;
 }
 
-}  // namespace
+double service_quality(const RunState& state, const ModelSetup& setup, int carrier) {
+  const ResolvedCarrier& resolved = setup.carriers[static_cast<std::size_t>(carrier)];
+  if (state.operator_unpaid[static_cast<std::size_t>(resolved.operator_index)]) return 0.0;
+  double quality = resolved.service_quality;
+  if (setup.parameters.integration.enabled && resolved.in_base) quality += setup.parameters.integration.shared_service_quality;
+  return std::min(quality, 1.0);
+}
+
+double awareness(const PolicyParameters& policy) {
+  const double base = policy.awareness_without_internet_plus;
+  return std::min(1.0, policy.internet_plus ? base * (1.0 + policy.internet_plus_awareness) : base);
+}
 
 const char* stage_name(int stage) { return stage_names.at(static_cast<std::size_t>(stage)); }
 const char* status_name(int status) { return status_names.at(static_cast<std::size_t>(status)); }
@@ -116,14 +133,23 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
   state.carriers.resize(setup.carriers.size());
   state.applicants.resize(setup.carriers.size());
   state.flows.entries_by_source.assign(setup.parameters.sources.size(), 0);
+  state.operator_unpaid.assign(setup.parameters.operators.size(), 0);
+  state.budgets.guidance_fund = setup.parameters.finance.guidance_fund_capital;  // total, not annual
   state.ventures.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(setup.venture_bound() / 2 + 64, 1u << 26)));
   const VentureDynamics& d = setup.parameters.dynamics;
   std::uint32_t initial_id = 0;
   for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
     const ResolvedCarrier& carrier = setup.carriers[c];
     const CarrierParameters& parameters = setup.carrier_parameters(static_cast<int>(c));
-    state.carriers[c].opening_month = carrier.opening_month;
-    if (carrier.opening_month <= 0) state.carriers[c].open = true;
+    // A planned opening after the start is late by a Poisson number of months (construction).
+    int delay = 0;
+    if (carrier.opening_month > 0 && !carrier.demand_opening && setup.parameters.carrier_dynamics.construction_delay_mean > 0.0) {
+      Stream stream = key.stream(EntityKind::carrier, static_cast<std::uint32_t>(c), 0, Purpose::construction_delay);
+      delay = static_cast<int>(stream.poisson(setup.parameters.carrier_dynamics.construction_delay_mean));
+    }
+    state.carriers[c].opening_month = carrier.opening_month + delay;
+    state.carriers[c].level = static_cast<int>(carrier.level);
+    if (state.carriers[c].opening_month <= 0 && !carrier.demand_opening) state.carriers[c].open = true;
     for (int r = 0; r < parameters.initial_residents; ++r) {
       Stream stream = key.stream(EntityKind::initial_venture, initial_id, 0, Purpose::entrant_attributes);
       SourceParameters resident;  // residents of 2021: registered small firms (BRIEF.md)
@@ -155,58 +181,30 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
   return state;
 }
 
-void calendar(RunState& state, const MonthContext& context) {
-  const ModelSetup& setup = context.setup;
-  FlowCounters& flows = state.flows;
-  std::fill(flows.entries_by_source.begin(), flows.entries_by_source.end(), 0);
-  flows.admissions = {};
-  flows.graduations = {};
-  flows.waiting = {};
-  flows.evictions = flows.failures_cash = flows.failures_hazard = flows.registrations = 0;
-  flows.rent_subsidy_spending = flows.operator_spending = 0.0;
-
-  std::vector<bool> operator_active(setup.parameters.operators.size(), false);
-  for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
-    CarrierState& carrier = state.carriers[c];
-    if (!carrier.open && context.month >= carrier.opening_month) {
-      carrier.open = true;
-      context.sink.emit(context.month, no_venture, EventKind::carrier_opened, Stage::outside, Stage::outside, static_cast<int>(c));
-    }
-    if (carrier.open) operator_active[static_cast<std::size_t>(setup.carriers[c].operator_index)] = true;
-  }
-  for (std::size_t o = 0; o < operator_active.size(); ++o) {
-    if (operator_active[o]) flows.operator_spending += setup.parameters.operators[o].public_cost_per_month;
-  }
-  // Annual reviews in December.
-  const int calendar_month = (setup.start_month - 1 + context.month) % 12 + 1;
-  if (calendar_month == 12) certify(state, context);
-}
-
 void entry(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
+  const PolicyParameters& policy = setup.parameters.policy;
+  const double boost = policy.zero_cost_entry ? 1.0 + policy.zero_cost_entry_boost : 1.0;
   const auto month = static_cast<std::uint32_t>(context.month);
   for (std::size_t s = 0; s < setup.parameters.sources.size(); ++s) {
     const SourceParameters& source = setup.parameters.sources[s];
     Stream count_stream = context.key.stream(EntityKind::entry_source, static_cast<std::uint32_t>(s), month, Purpose::entrant_count);
-    const std::uint32_t potential = count_stream.poisson(source.potential_per_month * setup.parameters.simulation.potential_scale);
+    const std::uint32_t potential = count_stream.poisson(setup.potential_per_month(s));
     for (std::uint32_t j = 0; j < potential; ++j) {
-      const std::uint32_t k = state.next_potential_entrant++;
+      // Entrants are numbered per source (source in the top bits), so one source's rate never
+      // renumbers another's entrants.
+      const std::uint32_t k = (static_cast<std::uint32_t>(s) << CounterWidths::entrant_number_bits) | state.next_entrant_by_source[s]++;
       Stream stream = context.key.stream(EntityKind::potential_entrant, k, 0, Purpose::entrant_attributes);
       const double enter = stream.uniform();
       Venture v = draw_venture(setup, source, stream);
-      if (enter >= source.entry_probability) continue;
+      if (enter >= std::min(1.0, source.entry_probability * boost)) continue;
       v.stream_kind = EntityKind::potential_entrant;
       v.stream_id = k;
       v.origin = static_cast<std::uint8_t>(s);
-      v.entry_month = static_cast<std::int16_t>(context.month);
-      v.stage_entry_month = v.entry_month;
       v.registered = source.registered;
-      if (v.registered) v.registration_month = v.entry_month;
-      const auto index = static_cast<std::uint32_t>(state.ventures.size());
-      state.ventures.push_back(v);
-      state.active.push_back(index);
-      state.flows.entries_by_source[s] += 1;
-      context.sink.emit(context.month, index, EventKind::entry, Stage::outside, Stage::outside, -1);
+      v.direct_stage = static_cast<std::uint8_t>(setup.source_direct_stage[s]);
+      v.recruited_direct = v.direct_stage > 0;
+      add_venture(state, context, v);
     }
   }
 }
@@ -232,6 +230,8 @@ void application_and_admission(RunState& state, const MonthContext& context) {
     }
   }
   auto serving = [&](int kind, int sector) { return serving_table[static_cast<std::size_t>(kind) * sector_count + static_cast<std::size_t>(sector)]; };
+  const IntegrationParameters& integration = setup.parameters.integration;
+  const double aware = awareness(setup.parameters.policy);
   auto eligible_by_age = [&](const Venture& v, int kind) {
     const StageRules& rules = stages[static_cast<std::size_t>(kind)];
     return v.graduate_ready || rules.max_entry_age_months == 0 || venture_age(v, context.month) <= rules.max_entry_age_months;
@@ -247,9 +247,12 @@ void application_and_admission(RunState& state, const MonthContext& context) {
     } else {
       // Outside: the furthest stage not yet reached whose entry criteria it meets and for which
       // an open carrier serves its sector.
-      for (int k = carrier_kind_count - 1; k >= static_cast<int>(v.highest_stage); --k) {
-        if (!eligible_by_age(v, k)) continue;
-        if (k > 0 && !meets_stage_criteria(v, stages[static_cast<std::size_t>(k - 1)])) continue;
+      // Firms recruited from outside start at their source's direct stage without its criteria.
+      const int lowest = std::max<int>(static_cast<int>(v.highest_stage), v.direct_stage);
+      for (int k = carrier_kind_count - 1; k >= lowest; --k) {
+        const bool recruited_entry = v.recruited_direct && k == v.direct_stage && v.highest_stage == Stage::outside;
+        if (!recruited_entry && !eligible_by_age(v, k)) continue;
+        if (!recruited_entry && k > 0 && !meets_stage_criteria(v, stages[static_cast<std::size_t>(k - 1)])) continue;
         choices = serving(k, v.sector);
         if (choices > 0) {
           kind = k;
@@ -260,7 +263,8 @@ void application_and_admission(RunState& state, const MonthContext& context) {
     if (kind < 0 || kind >= carrier_kind_count || choices == 0) continue;
     // One Philox block serves the whole application: two 32-bit uniforms, then the signal's normal.
     Stream stream = venture_stream(context, v, Purpose::application);
-    if (!(Stream::uniform32(stream()) < stages[static_cast<std::size_t>(kind)].application_probability)) continue;
+    // It applies if it knows of the programme (Internet+ raises that) and decides to.
+    if (!(Stream::uniform32(stream()) < stages[static_cast<std::size_t>(kind)].application_probability * aware)) continue;
     // Choose uniformly among the serving carriers, in carrier order.
     int pick = std::min(static_cast<int>(Stream::uniform32(stream()) * choices), choices - 1);
     int chosen = -1;
@@ -271,11 +275,14 @@ void application_and_admission(RunState& state, const MonthContext& context) {
       }
     }
     const ResolvedCarrier& carrier = setup.carriers[static_cast<std::size_t>(chosen)];
-    const double signal = v.quality + carrier.screening_noise * stream.normal();
+    // Integration: the next base carrier knows its feeder's graduates (less screening noise).
+    const bool base_graduate = v.carrier >= 0 && setup.carriers[static_cast<std::size_t>(v.carrier)].in_base && carrier.in_base;
+    const double noise = carrier.screening_noise * (integration.enabled && base_graduate ? integration.feeder_noise_factor : 1.0);
+    const double signal = v.quality + noise * stream.normal();
     double score = signal;
     if (carrier.objective == SelectionObjective::ability_to_pay) score = std::log1p(std::max(v.cash, 0.0F) / 1e5) + 0.25 * signal;
     if (carrier.objective == SelectionObjective::policy_fit) score = signal + 2.0 * v.technology;
-    state.applicants[static_cast<std::size_t>(chosen)].push_back(Applicant{score, signal, index});
+    state.applicants[static_cast<std::size_t>(chosen)].push_back(Applicant{score, signal, index, base_graduate});
   }
 
   // Carriers admit in a fixed order (later stages first, then carrier order); ties go to the
@@ -288,18 +295,24 @@ void application_and_admission(RunState& state, const MonthContext& context) {
       });
       CarrierState& carrier_state = state.carriers[static_cast<std::size_t>(c)];
       const CarrierParameters& parameters = setup.carrier_parameters(c);
+      const ResolvedCarrier& resolved = setup.carriers[static_cast<std::size_t>(c)];
       carrier_state.applicants_this_month = static_cast<int>(applicants.size());
+      // Integration reserves a share of a base carrier's seats for base graduates (hand-off
+      // without a gap); per-outcome operators select harder.
+      const int open_seats = integration.enabled && resolved.in_base
+                                 ? static_cast<int>(std::floor(parameters.capacity * (1.0 - integration.reserved_share)))
+                                 : parameters.capacity;
+      const double threshold = parameters.admission_threshold + (resolved.per_outcome ? 0.5 : 0.0);
       for (const Applicant& applicant : applicants) {
-        if (carrier_state.residents >= parameters.capacity || applicant.signal < parameters.admission_threshold) {
+        const int seats = applicant.base_graduate ? parameters.capacity : open_seats;
+        if (carrier_state.residents >= seats || applicant.signal < threshold) {
           state.flows.waiting[static_cast<std::size_t>(kind)] += 1;
           continue;
         }
         Venture& v = state.ventures[applicant.venture];
         const Stage from = v.stage;
         if (v.carrier >= 0) {
-          state.flows.graduations[static_cast<std::size_t>(static_cast<int>(v.stage) - 1)] += 1;
-          state.cumulative.graduations += 1;
-          context.sink.emit(context.month, applicant.venture, EventKind::graduation, from, stage_of_kind(static_cast<CarrierKind>(kind)), v.carrier);
+          record_graduation(state, context, applicant.venture, stage_of_kind(static_cast<CarrierKind>(kind)));
           leave_carrier(state, v);
         }
         v.carrier = static_cast<std::int16_t>(c);
@@ -319,17 +332,36 @@ void application_and_admission(RunState& state, const MonthContext& context) {
 void services(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
   const VentureDynamics& d = setup.parameters.dynamics;
+  const PolicyParameters& policy = setup.parameters.policy;
+  // County training places: residents first (in venture order), then everyone else, while the
+  // places and the training line last.
+  int places = policy.training_places_per_month;
+  auto train = [&](Venture& v) {
+    if (places <= 0 || v.skill >= d.talent_skill_threshold) return;
+    if (!spend(state.budgets.training, policy.training_cost_per_place)) {
+      places = 0;
+      return;
+    }
+    --places;
+    state.flows.trained += 1;
+    state.flows.training_spending += policy.training_cost_per_place;
+    v.skill = static_cast<float>(v.skill + policy.training_skill_gain * (1.0 - v.skill));
+  };
+  for (int pass = 0; pass < 2 && places > 0; ++pass) {
+    for (std::uint32_t index : state.active) {
+      Venture& v = state.ventures[index];
+      if ((v.carrier >= 0) == (pass == 0)) train(v);
+    }
+  }
   for (std::uint32_t index : state.active) {
     Venture& v = state.ventures[index];
     double learning = d.skill_learning_outside;
-    if (v.carrier >= 0) {
-      learning = d.skill_learning_in_carrier * setup.carriers[static_cast<std::size_t>(v.carrier)].service_quality;
-    }
+    if (v.carrier >= 0) learning = d.skill_learning_in_carrier * service_quality(state, setup, v.carrier);
     const bool below = v.skill < d.talent_skill_threshold;
     v.skill = static_cast<float>(v.skill + learning * (1.0 - v.skill));
     // Cultivated: the founder's skill crosses the threshold while resident in the base.
     if (below && !v.talent_counted && v.carrier >= 0 && v.skill >= d.talent_skill_threshold &&
-        setup.carrier_parameters(v.carrier).in_base) {
+        setup.carriers[static_cast<std::size_t>(v.carrier)].in_base) {
       v.talent_counted = true;
       state.cumulative.talents_base += 1;
       context.sink.emit(context.month, index, EventKind::talent_cultivated, v.stage, v.stage, v.carrier);
@@ -340,6 +372,8 @@ void services(RunState& state, const MonthContext& context) {
 void growth_and_cash(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
   const VentureDynamics& d = setup.parameters.dynamics;
+  const LeadingFirmParameters& leading = setup.parameters.leading_firms;
+  const double leading_firms = std::min(leading.count, 3);
   const double volatility = d.revenue_volatility;
   state.draws.resize(state.active.size());
   for (std::size_t i = 0; i < state.active.size(); ++i) {
@@ -355,43 +389,64 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       // Only selling firms use the revenue shock; skipping the draw shifts no other draw.
       draws.revenue_shock = v.registered && v.revenue > 0.0F ? stream.normal() : 0.0;
     }
-    const double shock = draws.revenue_shock;
-    const double first_sale = draws.first_sale;
-    double service_quality = 0.0;
+    double quality_of_service = 0.0;
     double rent = 0.0;
+    bool base = false;
     if (v.carrier >= 0) {
       const CarrierParameters& carrier = setup.carrier_parameters(v.carrier);
-      service_quality = setup.carriers[static_cast<std::size_t>(v.carrier)].service_quality;
-      rent = carrier.rent_per_month * (1.0 - carrier.rent_subsidy_share);
-      state.flows.rent_subsidy_spending += carrier.rent_per_month * carrier.rent_subsidy_share;
+      base = carrier.in_base;
+      quality_of_service = service_quality(state, setup, v.carrier);
+      // The subsidy is paid while the year's rent-subsidy line lasts; then the venture pays in full.
+      const double subsidy = carrier.rent_per_month * carrier.rent_subsidy_share;
+      const bool paid = spend(state.budgets.rent_subsidy, subsidy);
+      if (paid) state.flows.rent_subsidy_spending += subsidy;
+      rent = carrier.rent_per_month - (paid ? subsidy : 0.0);
     }
     double costs = d.other_costs_per_month + rent;
+    double sales_to_leading_firms = 0.0;
     if (v.registered) {
+      const double before = v.revenue;
       if (v.revenue <= 0.0F) {
         // A firm starts selling with a chance that rises with technology and skill.
-        if (first_sale < 0.05 + 0.15 * v.technology + 0.1 * v.skill) v.revenue = static_cast<float>(d.first_revenue * std::exp(0.5 * v.quality));
+        if (draws.first_sale < 0.05 + 0.15 * v.technology + 0.1 * v.skill) v.revenue = static_cast<float>(d.first_revenue * std::exp(0.5 * v.quality));
       } else {
-        const double growth = d.revenue_growth + d.quality_growth_effect * v.quality + d.skill_growth_effect * v.skill +
-                              d.technology_growth_effect * v.technology + d.service_growth_effect * service_quality +
-                              setup.parameters.sectors[v.sector].market_growth;
-        v.revenue = static_cast<float>(v.revenue * std::exp(growth + volatility * shock - 0.5 * volatility * volatility));
+        double growth = d.revenue_growth + d.quality_growth_effect * v.quality + d.skill_growth_effect * v.skill +
+                        d.technology_growth_effect * v.technology + d.service_growth_effect * quality_of_service +
+                        setup.parameters.sectors[v.sector].market_growth;
+        if (base) growth += leading.mentoring_growth * leading_firms;  // leading firms mentor base residents
+        v.revenue = static_cast<float>(v.revenue * std::exp(growth + volatility * draws.revenue_shock - 0.5 * volatility * volatility));
+        v.growth = static_cast<float>(0.8 * v.growth + 0.2 * std::log(std::max<double>(v.revenue, 1.0) / std::max(before, 1.0)));
       }
+      if (base) sales_to_leading_firms = leading.purchase_revenue_share * leading_firms * v.revenue;
       const double target = 1.0 + v.revenue / d.revenue_per_employee;
       const long change = std::lround(d.headcount_adjustment * (target - v.headcount));
       v.headcount = static_cast<std::uint16_t>(std::clamp<long>(v.headcount + change, 1, 65535));
-      costs += v.headcount * d.wage_per_month + d.rd_share * v.revenue;
+      costs += v.headcount * d.wage_per_month + v.rd_intensity * v.revenue;
+      if (v.loan_months_left > 0) {
+        const double instalment = v.loan_balance / v.loan_months_left;
+        costs += instalment;
+        v.loan_balance = static_cast<float>(v.loan_balance - instalment);
+        v.loan_months_left -= 1;
+      }
     }
-    v.cash = static_cast<float>(v.cash + v.revenue - costs);
+    v.cash = static_cast<float>(v.cash + v.revenue + sales_to_leading_firms - costs);
   }
-  state.cumulative.public_spending += state.flows.rent_subsidy_spending + state.flows.operator_spending;
 }
 
 void innovation(RunState& state, const MonthContext& context) {
-  const VentureDynamics& d = context.setup.parameters.dynamics;
+  const ModelSetup& setup = context.setup;
+  const VentureDynamics& d = setup.parameters.dynamics;
+  const PlatformParameters& platforms = setup.parameters.platforms;
+  const double platform_gain = platforms.technology_gain_per_platform * std::min(platforms.platforms, 10);
+  const double pilot_gain = platforms.pilot_technology_gain * std::min(platforms.pilot_bases, 3);
   for (std::size_t i = 0; i < state.active.size(); ++i) {
     Venture& v = state.ventures[state.active[i]];
-    const double rd_spending = d.rd_share * v.revenue;  // RMB/month
-    const double gain = d.technology_learning * v.skill + 0.01 * rd_spending / 1e5;
+    const double rd_spending = v.rd_intensity * v.revenue;  // RMB/month
+    double gain = d.technology_learning * v.skill + 0.01 * rd_spending / 1e5;
+    // University and innovation platforms serve incubator and park residents; pilot-scale bases
+    // serve accelerator and park residents.
+    if (v.stage == Stage::incubator || v.stage == Stage::park) gain += platform_gain;
+    if (v.stage == Stage::accelerator || v.stage == Stage::park) gain += pilot_gain;
     v.technology = static_cast<float>(std::min(v.technology + gain * (1.0 - v.technology), 0.999));
     if (v.registered && state.draws[i].patent < d.patent_rate * v.technology && v.patents < 65535) v.patents += 1;
   }
@@ -400,10 +455,13 @@ void innovation(RunState& state, const MonthContext& context) {
 void transitions(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
   const VentureDynamics& d = setup.parameters.dynamics;
+  const ExitParameters& exit_rules = setup.parameters.exits;
+  const IntegrationParameters& integration = setup.parameters.integration;
   const int month = context.month;
   for (std::size_t i = 0; i < state.active.size(); ++i) {
     const std::uint32_t index = state.active[i];
     Venture& v = state.ventures[index];
+    const bool was_registered = v.registered;
     if (!v.registered) {
       const double odds = d.registration_probability * (v.carrier >= 0 ? 1.0 + d.carrier_registration_boost : 1.0);
       if (state.draws[i].registration < odds) {
@@ -421,46 +479,92 @@ void transitions(RunState& state, const MonthContext& context) {
       const StageRules& rules = setup.parameters.stages[static_cast<std::size_t>(kind)];
       v.graduate_ready = tenure >= rules.min_months && meets_stage_criteria(v, rules);
     }
-    if (tenure + 1 >= carrier.max_tenure_months) {
-      const Stage from = v.stage;
-      const int carrier_index = v.carrier;
-      if (v.graduate_ready) {
-        state.flows.graduations[static_cast<std::size_t>(kind)] += 1;
-        state.cumulative.graduations += 1;
-        context.sink.emit(month, index, EventKind::graduation, from, Stage::outside, carrier_index);
-      } else {
-        state.flows.evictions += 1;
-        context.sink.emit(month, index, EventKind::eviction, from, Stage::outside, carrier_index);
-      }
-      leave_carrier(state, v);
+    if (tenure + 1 < carrier.max_tenure_months) continue;
+    const Stage from = v.stage;
+    const int carrier_index = v.carrier;
+    if (v.graduate_ready) {
+      record_graduation(state, context, index, Stage::outside);
+    } else {
+      state.flows.evictions += 1;
+      context.sink.emit(month, index, EventKind::eviction, from, Stage::outside, carrier_index);
+    }
+    leave_carrier(state, v);
+    // Leaving with no next carrier, a firm may leave the county (its registration uniform is
+    // free: only teams use it). Integration keeps base firms better at this moment.
+    if (!was_registered) continue;
+    double chance = exit_rules.relocation_at_transition;
+    if (integration.enabled && carrier.in_base) chance *= integration.transition_relocation_factor;
+    if (state.draws[i].registration < chance) {
+      v.status = Status::relocated;
+      state.flows.relocations += 1;
+      state.cumulative.relocations += 1;
+      context.sink.emit(month, index, EventKind::relocation, Stage::outside, Stage::outside, carrier_index);
     }
   }
 }
 
 void exits(RunState& state, const MonthContext& context) {
-  const std::vector<double>& hazard = context.setup.hazard_by_age;
+  const ModelSetup& setup = context.setup;
+  const std::vector<double>& hazard = setup.hazard_by_age;
+  const ExitParameters& exit_rules = setup.parameters.exits;
+  const LeadingFirmParameters& leading = setup.parameters.leading_firms;
+  const PolicyParameters& policy = setup.parameters.policy;
+  const FinanceParameters& finance_rules = setup.parameters.finance;
   const int month = context.month;
   for (std::size_t i = 0; i < state.active.size(); ++i) {
     const std::uint32_t index = state.active[i];
     Venture& v = state.ventures[index];
+    if (v.status != Status::active) continue;  // relocated at transition this month
+    // Competing risks from one uniform: [0, h) failure, [h, h + r) relocation, [h + r, h + r + a)
+    // acquisition, where h, r, a are the month's probabilities of each.
     const double u = state.draws[i].failure;
+    const double h = hazard[std::min<std::size_t>(static_cast<std::size_t>(std::max(months_since(month, v.entry_month), 0)), hazard.size() - 1)];
+    double r = 0.0;
+    double a = 0.0;
+    if (v.registered) {
+      r = exit_rules.relocation_rate * (1.0 + v.revenue / exit_rules.relocation_revenue_scale);
+      if (v.carrier >= 0) r *= exit_rules.relocation_support_factor;
+      if (v.case_by_case_supported) r *= policy.case_by_case_relocation_factor;
+      if (v.technology >= leading.acquisition_min_technology) a = leading.acquisition_rate * leading.count;
+    }
     EventKind cause;
+    Status status = Status::failed;
     if (v.cash < 0.0F) {
       cause = EventKind::failure_cash;
       state.flows.failures_cash += 1;
-    } else if (u < hazard[std::min<std::size_t>(static_cast<std::size_t>(std::max(months_since(month, v.entry_month), 0)), hazard.size() - 1)]) {
+    } else if (u < h) {
       cause = EventKind::failure_hazard;
       state.flows.failures_hazard += 1;
+    } else if (u < h + r) {
+      cause = EventKind::relocation;
+      status = Status::relocated;
+      state.flows.relocations += 1;
+      state.cumulative.relocations += 1;
+    } else if (u < h + r + a) {
+      cause = EventKind::acquisition;
+      status = Status::acquired;
+      state.flows.acquisitions += 1;
+      state.cumulative.acquisitions += 1;
     } else {
       continue;
+    }
+    if (status == Status::failed) {
+      state.cumulative.failures += 1;
+      // A failed firm defaults on its loan; the public guarantee pays its share.
+      const double guarantee = finance_rules.loan_guarantee_share * v.loan_balance;
+      state.flows.guarantee_spending += guarantee;
     }
     const Stage from = v.stage;
     const int carrier = v.carrier;
     leave_carrier(state, v);
-    v.status = Status::failed;
-    state.cumulative.failures += 1;
+    v.status = status;
     context.sink.emit(month, index, cause, from, Stage::outside, carrier);
   }
+  // Every public budget line spent this month counts towards the running total.
+  const FlowCounters& flows = state.flows;
+  state.cumulative.public_spending += flows.rent_subsidy_spending + flows.operator_spending + flows.training_spending +
+                                      flows.case_by_case_spending + flows.talent_spending + flows.guidance_fund_spending +
+                                      flows.guarantee_spending;
 }
 
 }  // namespace incubsim::model

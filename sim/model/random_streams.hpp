@@ -9,7 +9,8 @@
 // standard libraries).
 //
 // Counter layout (documented in docs/odd.md, "Random numbers"):
-//   word 0: entity id ................................. 32 bits
+//   word 0: entity id ................................. 32 bits (potential entrants: source in
+//           bits 28-31, the source's entrant number in bits 0-27)
 //   word 1: month (bits 0-15) | purpose (16-23) | entity kind (24-31)
 //   word 2: draw block index .......................... 32 bits (4 numbers per block)
 //   word 3: always 0 (reserved)
@@ -34,6 +35,7 @@ enum class EntityKind : std::uint8_t {
   initial_venture = 3,    // ventures present at the start (entity id = their index)
   carrier = 4,            // entity id = carrier index
   county = 5,             // county-wide draws (entity id 0)
+  programme_talent = 6,   // talents brought by talent programmes (entity id = talent number)
 };
 
 // What a draw is for. Values are part of the counter layout: never renumber.
@@ -42,6 +44,9 @@ enum class Purpose : std::uint8_t {
   entrant_attributes = 2,  // a potential entrant's entry decision and attributes (month 0)
   application = 3,         // whether and where a venture applies, and its admission signal
   monthly = 4,             // a venture's routine draws of the month (MonthlyDraws)
+  finance = 5,             // investors' and the guidance fund's view of an applicant
+  talent_placement = 6,    // which venture a programme talent joins (county stream)
+  construction_delay = 7,  // a planned carrier's delay (carrier stream, month 0)
 };
 
 struct CounterWidths {
@@ -51,6 +56,10 @@ struct CounterWidths {
   static constexpr unsigned kind_bits = 8;
   static constexpr unsigned draw_block_bits = 32;
   static constexpr std::uint64_t max_entities = (std::uint64_t{1} << entity_id_bits);
+  // Potential entrants are numbered per source so a change to one source's rate leaves every
+  // other source's entrants (and their draws) unchanged.
+  static constexpr unsigned entrant_number_bits = 28;
+  static constexpr std::uint64_t max_entrants_per_source = (std::uint64_t{1} << entrant_number_bits);
   static constexpr std::uint64_t max_months = (std::uint64_t{1} << month_bits);
 };
 

@@ -6,6 +6,7 @@
 
 #include "model/indicators.hpp"
 #include "model/processes.hpp"
+#include "model/random_streams.hpp"
 
 namespace incubsim::model {
 namespace {
@@ -49,19 +50,27 @@ std::string ModelSetup::month_label(int month_index) const {
   return text;
 }
 
+double ModelSetup::potential_per_month(std::size_t source) const {
+  double mean = parameters.sources[source].potential_per_month;
+  if (static_cast<int>(source) == spin_off_source) mean += parameters.platforms.platforms * parameters.platforms.spin_offs_per_platform_year / 12.0;
+  return mean * parameters.simulation.potential_scale;
+}
+
+std::uint64_t ModelSetup::entrant_bound(std::size_t source) const {
+  // The Poisson mean plus ten standard deviations, every month.
+  const double mean = potential_per_month(source);
+  return static_cast<std::uint64_t>(std::min((mean + 10.0 * std::sqrt(mean) + 1.0) * months, 1.8e19));
+}
+
 std::uint64_t ModelSetup::venture_bound() const {
-  // Initial residents plus every potential entrant a run could plausibly draw: the Poisson mean
-  // plus ten standard deviations per source and month.
+  // Initial residents, every potential entrant a run could plausibly draw, programme talents.
   std::uint64_t bound = 0;
   for (const auto& carrier : parameters.carriers) {
     if (carrier.enabled) bound += static_cast<std::uint64_t>(std::max(carrier.initial_residents, 0));
   }
-  double entrants = 0.0;
-  for (const auto& source : parameters.sources) {
-    const double mean = source.potential_per_month * parameters.simulation.potential_scale;
-    entrants += (mean + 10.0 * std::sqrt(mean) + 1.0) * months;
-  }
-  return bound + static_cast<std::uint64_t>(std::min(entrants, 1.8e19));
+  for (std::size_t s = 0; s < parameters.sources.size(); ++s) bound += entrant_bound(s);
+  bound += static_cast<std::uint64_t>(parameters.talent.talents_per_year) * static_cast<std::uint64_t>(months / 12 + 1);
+  return bound;
 }
 
 ModelSetup resolve(const ModelParameters& parameters) {
@@ -94,7 +103,12 @@ ModelSetup resolve(const ModelParameters& parameters) {
     if (origin_seen[static_cast<std::size_t>(origin)]) throw ResolveError("source.id", source.id, "source '" + source.id + "' is declared twice");
     origin_seen[static_cast<std::size_t>(origin)] = true;
     setup.source_origin.push_back(origin);
+    setup.source_direct_stage.push_back(choice_index(carrier_kinds, source.direct_stage));
+    const auto index = static_cast<int>(setup.source_origin.size()) - 1;
+    if (origin == 1) setup.talent_source = index;
+    if (origin == 2) setup.spin_off_source = index;
   }
+  if (parameters.sources.size() > 4) throw ResolveError("source", "", "at most four sources (one per origin)");
 
   for (std::size_t i = 0; i < parameters.carriers.size(); ++i) {
     const CarrierParameters& carrier = parameters.carriers[i];
@@ -114,6 +128,12 @@ ModelSetup resolve(const ModelParameters& parameters) {
     resolved.service_quality = op.service_quality;
     resolved.screening_noise = op.screening_noise;
     resolved.objective = static_cast<SelectionObjective>(choice_index(objectives, op.objective));
+    resolved.per_outcome = op.incentive == "per-outcome";
+    resolved.demand_opening = carrier.opening_rule == "demand";
+    resolved.in_base = carrier.in_base;
+    if (resolved.demand_opening && carrier.initial_residents > 0) {
+      throw ResolveError("carrier.opening_rule", carrier.id, "carrier '" + carrier.id + "' opens on demand but has initial residents");
+    }
     try {
       resolved.opening_month = month_index(setup, carrier.opening);
     } catch (const std::invalid_argument& error) {
@@ -139,6 +159,37 @@ ModelSetup resolve(const ModelParameters& parameters) {
     setup.carriers.push_back(resolved);
   }
   if (setup.carriers.size() > 32000) throw ResolveError("carrier", "", "at most 32000 carriers are supported");
+  // An integrated pipeline cannot skip a stage: the base's carrier kinds must be consecutive.
+  if (parameters.integration.enabled) {
+    std::array<bool, carrier_kind_count> base_kind{};
+    for (const auto& carrier : setup.carriers) base_kind[static_cast<std::size_t>(carrier.kind)] = base_kind[static_cast<std::size_t>(carrier.kind)] || carrier.in_base;
+    int first = -1;
+    int last = -1;
+    for (int k = 0; k < carrier_kind_count; ++k) {
+      if (!base_kind[static_cast<std::size_t>(k)]) continue;
+      if (first < 0) first = k;
+      last = k;
+    }
+    for (int k = std::max(first, 0); k <= last; ++k) {
+      if (base_kind[static_cast<std::size_t>(k)]) continue;
+      for (const auto& carrier : setup.carriers) {
+        if (carrier.in_base && static_cast<int>(carrier.kind) > k) {
+          const std::string id = parameters.carriers[static_cast<std::size_t>(carrier.parameter_index)].id;
+          throw ResolveError("carrier.kind", id, "the integrated base skips a stage: carrier '" + id + "' is a " +
+                                                     carrier_kind_name(static_cast<int>(carrier.kind)) + " but the base has no " +
+                                                     carrier_kind_name(k) + " (integration.enabled = true)");
+        }
+      }
+    }
+  }
+  for (std::size_t s = 0; s < parameters.sources.size(); ++s) {
+    if (setup.entrant_bound(s) >= CounterWidths::max_entrants_per_source) {
+      throw ResolveError("source.potential_per_month", parameters.sources[s].id,
+                         "source '" + parameters.sources[s].id + "' could draw up to " + std::to_string(setup.entrant_bound(s)) +
+                             " potential entrants, beyond the RNG counter's " + std::to_string(CounterWidths::entrant_number_bits) +
+                             "-bit entrant numbers; lower its rate, the scale or the horizon");
+    }
+  }
 
   for (const auto& target : parameters.targets) {
     ResolvedTarget resolved;

@@ -29,6 +29,9 @@ struct ResolvedCarrier {
   double service_quality = 0.5;
   double screening_noise = 1.0;
   SelectionObjective objective = SelectionObjective::quality;
+  bool demand_opening = false;     // opened by a market operator when demand persists
+  bool per_outcome = false;        // operator paid per graduation
+  bool in_base = false;
 };
 
 struct ResolvedTarget {
@@ -57,6 +60,9 @@ struct ModelSetup {
   int months = 54;
   std::vector<double> sector_cumulative_share;  // normalised, ends at 1
   std::vector<int> source_origin;               // per source: 0 grassroots, 1 talent, 2 spin-off, 3 recruited
+  std::vector<int> source_direct_stage;         // per source: earliest kind its entrants apply to
+  int talent_source = -1;                       // index of the "talent" source (programme founders copy it), -1: none
+  int spin_off_source = -1;                     // index of the "spin-off" source (platforms add to it), -1: none
   std::vector<ResolvedCarrier> carriers;        // enabled carriers only
   std::vector<ResolvedTarget> targets;          // parallel to parameters.targets
   // Monthly failure probability by age in months (0 .. months + 63; older ages use the last),
@@ -68,6 +74,10 @@ struct ModelSetup {
   }
   // Upper bound on ventures a run can create (for the RNG width check and memory planning).
   std::uint64_t venture_bound() const;
+  // Upper bound on one source's potential entrants over the horizon (RNG entrant-number check).
+  std::uint64_t entrant_bound(std::size_t source) const;
+  // Mean potential entrants a month of a source, platforms' spin-offs included.
+  double potential_per_month(std::size_t source) const;
   std::string month_label(int month_index) const;
 };
 

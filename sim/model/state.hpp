@@ -31,8 +31,15 @@ enum class EventKind : std::uint8_t {
   tech_sme_certified = 8,
   high_tech_certified = 9,
   talent_cultivated = 10,
+  funding_round = 11,     // value: RMB raised (investor or guidance fund)
+  loan = 12,              // value: RMB lent
+  relocation = 13,        // left the county
+  acquisition = 14,       // acquired by a leading firm
+  case_by_case_support = 15,  // value: RMB granted
+  talent_joined = 16,     // a programme talent joined the venture
+  carrier_level_changed = 17, // value: new level (0 none .. 3 national)
 };
-inline constexpr int event_kind_count = 11;
+inline constexpr int event_kind_count = 18;
 
 const char* stage_name(int stage);
 const char* status_name(int status);
@@ -54,6 +61,11 @@ struct Venture {
   bool talent_counted = false;
   bool ever_tech_sme = false;
   bool ever_high_tech = false;
+  bool case_by_case_supported = false;
+  bool recruited_direct = false;         // may enter its source's direct stage without criteria
+  std::uint8_t funding_rounds = 0;
+  std::uint8_t direct_stage = 0;         // earliest kind it applies to (0 nursery .. 3 park)
+  std::int16_t loan_months_left = 0;
   std::int16_t entry_month = 0;         // month index (may be negative: founded before start)
   std::int16_t registration_month = -1; // -1: not registered
   std::int16_t stage_entry_month = 0;
@@ -67,11 +79,21 @@ struct Venture {
   float technology = 0.0F;   // 0..1
   float revenue = 0.0F;      // RMB per month
   float cash = 0.0F;         // RMB
+  float growth = 0.0F;       // smoothed monthly log-growth of revenue
+  float funding = 0.0F;      // RMB raised from investors and the guidance fund, cumulative
+  float last_ticket = 0.0F;  // RMB of its last round
+  float loan_balance = 0.0F; // RMB owed to a bank
+  float rd_intensity = 0.0F; // R&D spending as a share of revenue
+  float st_staff_share = 0.0F;       // science-and-technology staff share of employees
+  float high_tech_product_share = 0.0F; // high-tech products' share of revenue (before technology)
 };
 
 struct CarrierState {
   bool open = false;
   int opening_month = 0;  // realised opening month (planned + construction delay)
+  int level = 1;          // current level: 0 none, 1 municipal, 2 provincial, 3 national
+  int graduates = 0;      // cumulative graduations from this carrier
+  int demand_streak = 0;  // consecutive months of demand (demand-opened carriers)
   int residents = 0;
   int applicants_this_month = 0;
   int admitted_this_month = 0;
@@ -90,6 +112,30 @@ struct FlowCounters {
   int registrations = 0;
   double rent_subsidy_spending = 0.0;
   double operator_spending = 0.0;
+  double training_spending = 0.0;
+  double case_by_case_spending = 0.0;
+  double talent_spending = 0.0;
+  double guidance_fund_spending = 0.0;
+  double guarantee_spending = 0.0;
+  double funding_raised = 0.0;     // investors and guidance fund
+  int funding_rounds = 0;
+  int loans = 0;
+  int relocations = 0;
+  int acquisitions = 0;
+  int trained = 0;
+  int case_by_case = 0;
+  int carriers_opened = 0;
+};
+
+// What is left this year (or in total, for the guidance fund) of each public budget line and
+// of private investors' capital.
+struct Budgets {
+  double rent_subsidy = 0.0;
+  double operators = 0.0;
+  double training = 0.0;
+  double case_by_case = 0.0;
+  double investors = 0.0;
+  double guidance_fund = 0.0;
 };
 
 struct CumulativeCounters {
@@ -98,6 +144,10 @@ struct CumulativeCounters {
   int tech_sme_base = 0;
   int high_tech_base = 0;
   int talents_base = 0;
+  int talents_arrived = 0;
+  int relocations = 0;
+  int acquisitions = 0;
+  double funding_raised = 0.0;
   double public_spending = 0.0;
 };
 
@@ -106,6 +156,7 @@ struct Applicant {
   double score = 0.0;    // rank key under the operator's selection objective
   double signal = 0.0;   // noisy quality signal, compared with the admission threshold
   std::uint32_t venture = 0;
+  bool base_graduate = false;  // graduating from a base carrier to a base carrier
 };
 
 // A venture's routine draws for one month, taken from one stream (Purpose::monthly) at the
@@ -128,7 +179,11 @@ struct RunState {
   std::vector<MonthlyDraws> draws;
   FlowCounters flows;
   CumulativeCounters cumulative;
-  std::uint32_t next_potential_entrant = 0;
+  Budgets budgets;
+  std::array<int, carrier_kind_count> last_month_waiting{};  // for demand-opened carriers
+  std::vector<std::uint8_t> operator_unpaid;  // per operator: 1 when its budget line ran out this month
+  std::array<std::uint32_t, 4> next_entrant_by_source{};  // potential entrants drawn so far, per source
+  std::uint32_t next_programme_talent = 0;
   std::uint64_t venture_months = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <utility>
 #include <toml++/toml.h>
 
 #include "model/random_streams.hpp"
@@ -14,10 +15,17 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> element_tables = {"sector", "source", "operator", "carrier", "target"};
-const std::vector<std::string> plain_sections = {"scenario", "simulation", "dynamics"};
-const std::vector<std::string> top_level_keys = {"extends", "scenario", "simulation", "dynamics", "stage", "citations",
-                                                 "sector", "source", "operator", "carrier", "target"};
 const std::vector<std::string> stage_kinds = {"nursery", "incubator", "accelerator", "park"};
+
+const std::vector<std::string>& top_level_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> all = {"extends"};
+    for (const auto& section : plain_sections()) all.push_back(section);
+    for (const std::string name : {"stage", "citations", "sector", "source", "operator", "carrier", "target", "schedule"}) all.push_back(name);
+    return all;
+  }();
+  return keys;
+}
 
 bool is_element_table(const std::string& name) {
   return std::find(element_tables.begin(), element_tables.end(), name) != element_tables.end();
@@ -41,7 +49,9 @@ class ProblemList {
   void add(const Location& where, std::string key, std::string message) {
     problems_.push_back(Problem{where.file, where.line, std::move(key), std::move(message)});
   }
+  void add(Problem problem) { problems_.push_back(std::move(problem)); }
   bool empty() const { return problems_.empty(); }
+  std::vector<Problem> take() { return std::exchange(problems_, {}); }
   void throw_if_any() {
     if (!problems_.empty()) throw ScenarioError(std::move(problems_));
   }
@@ -132,6 +142,13 @@ toml::table load_with_extends(const fs::path& path, std::vector<fs::path>& chain
   const fs::path parent_path = path.parent_path() / extends->as_string()->get();
   toml::table merged = load_with_extends(parent_path, chain, where, problems);
   table.erase("extends");
+  // [[schedule]] entries have no ids: the child's follow the parent's.
+  toml::array* parent_schedule = merged.get_as<toml::array>("schedule");
+  toml::array* child_schedule = table.get_as<toml::array>("schedule");
+  if (parent_schedule != nullptr && child_schedule != nullptr) {
+    for (toml::node& entry : *child_schedule) parent_schedule->push_back(std::move(entry));
+    table.erase("schedule");
+  }
   // The child's own name and description never come from the parent.
   if (toml::table* parent_scenario = merged.get_as<toml::table>("scenario")) {
     parent_scenario->erase("name");
@@ -163,19 +180,16 @@ toml::table parse_override_value(const std::string& value) {
   }
 }
 
-void apply_override(toml::table& root, const std::string& assignment, ProblemList& problems) {
-  const Location where{"--set", 0};
-  const auto equals = assignment.find('=');
-  if (equals == std::string::npos || equals == 0) {
-    problems.add(where, assignment, "expected KEY=VALUE, got '" + assignment + "'");
+// Sets `key` (written as for --set) in the merged scenario table, moving `value` in. Used by
+// --set and by [[schedule]] entries, so a scheduled value is exactly what --set would give.
+void apply_value(toml::table& root, const std::string& key, toml::node& value, const Location& where, ProblemList& problems) {
+  std::vector<std::string> parts = split_key(key);
+  if (parts.empty() || std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+    problems.add(where, key, "malformed key '" + key + "'");
     return;
   }
-  const std::string key = assignment.substr(0, equals);
-  toml::table value_table = parse_override_value(assignment.substr(equals + 1));
-  toml::node& value = value_table.at("value");
-  std::vector<std::string> parts = split_key(key);
-  if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
-    problems.add(where, key, "malformed key '" + key + "'");
+  if (parts[0] == "schedule") {
+    problems.add(where, key, "[[schedule]] entries are written in scenario files and cannot be set");
     return;
   }
   if (is_element_table(parts[0])) {
@@ -214,6 +228,18 @@ void apply_override(toml::table& root, const std::string& assignment, ProblemLis
     table = next->as_table();
   }
   table->insert_or_assign(parts.back(), std::move(value));
+}
+
+void apply_override(toml::table& root, const std::string& assignment, ProblemList& problems) {
+  const Location where{"--set", 0};
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    problems.add(where, assignment, "expected KEY=VALUE, got '" + assignment + "'");
+    return;
+  }
+  const std::string key = assignment.substr(0, equals);
+  toml::table value_table = parse_override_value(assignment.substr(equals + 1));
+  apply_value(root, key, value_table.at("value"), where, problems);
 }
 
 // ---- validation and conversion --------------------------------------------------------------
@@ -355,7 +381,7 @@ model::ModelParameters read_parameters(const toml::table& root, const std::strin
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
     const Location where = location_of(node, file);
-    if (std::find(plain_sections.begin(), plain_sections.end(), name) != plain_sections.end()) {
+    if (const auto& sections = plain_sections(); std::find(sections.begin(), sections.end(), name) != sections.end()) {
       if (!node.is_table()) {
         problems.add(where, name, "expected a table [" + name + "]");
         continue;
@@ -389,7 +415,7 @@ model::ModelParameters read_parameters(const toml::table& root, const std::strin
     } else if (name == "target") {
       parameters.targets = read_elements(node, registry.target, file, problems);
     } else {
-      problems.add(where, name, "unknown key '" + name + "'" + did_you_mean(name, top_level_keys));
+      problems.add(where, name, "unknown key '" + name + "'" + did_you_mean(name, top_level_keys()));
     }
   }
   return parameters;
@@ -449,7 +475,7 @@ void put_elements(toml::table& root, const ElementTable<Element>& spec, std::vec
   root.insert_or_assign(spec.name, std::move(array));
 }
 
-std::string resolved_text(model::ModelParameters parameters, const toml::table& merged) {
+std::string resolved_text(model::ModelParameters parameters, const toml::table& merged, const toml::array& schedule) {
   const ParameterRegistry& registry = parameter_registry();
   toml::table root;
   for (const auto& binding : registry.scalars) {
@@ -467,8 +493,11 @@ std::string resolved_text(model::ModelParameters parameters, const toml::table& 
   put_elements(root, registry.carrier, parameters.carriers);
   put_elements(root, registry.target, parameters.targets);
   if (const toml::table* citations = merged.get_as<toml::table>("citations")) root.insert_or_assign("citations", *citations);
+  if (!schedule.empty()) root.insert_or_assign("schedule", schedule);
   // Citations given as `source = "..."` in plain sections travel with the values they cite.
-  for (const std::string section : {"simulation", "dynamics", "stage.nursery", "stage.incubator", "stage.accelerator", "stage.park"}) {
+  std::vector<std::string> sections = plain_sections();
+  for (const auto& kind : stage_kinds) sections.push_back("stage." + kind);
+  for (const std::string& section : sections) {
     const std::vector<std::string> parts = split_key(section);
     const toml::table* from = &merged;
     toml::table* to = &root;
@@ -484,7 +513,184 @@ std::string resolved_text(model::ModelParameters parameters, const toml::table& 
   return text.str();
 }
 
+// ---- [[schedule]] ----------------------------------------------------------------------------
+
+// A [[schedule]] entry while loading: what was written and where.
+struct ScheduleEntry {
+  ScheduledChange change;
+  toml::table value;  // {value = <as written>}: a copy, so without its source position
+  Location entry_at;  // the [[schedule]] header
+  Location key_at;
+  Location date_at;
+  Location value_at;
+  std::size_t order = 0;  // position in the schedule (a parent's entries come first)
+  bool valid = true;
+};
+
+const std::vector<std::string> schedule_fields = {"date", "key", "value", "source"};
+
+std::vector<ScheduleEntry> read_schedule(const toml::node& node, const std::string& file, ProblemList& problems) {
+  std::vector<ScheduleEntry> entries;
+  const toml::array* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    problems.add(location_of(node, file), "schedule", "expected an array of tables [[schedule]]");
+    return entries;
+  }
+  for (const toml::node& item : *array) {
+    const toml::table& table = *item.as_table();
+    ScheduleEntry entry;
+    entry.order = entries.size();
+    entry.entry_at = location_of(item, file);
+    entry.key_at = entry.date_at = entry.value_at = entry.entry_at;
+    entry.change.file = entry.entry_at.file;
+    entry.change.line = entry.entry_at.line;
+    auto reject = [&](const Location& where, const std::string& key, std::string message) {
+      problems.add(where, key, std::move(message));
+      entry.valid = false;
+    };
+    // The scheduled key first, so that the other problems of the entry can name it.
+    std::string named = "schedule.key";
+    if (const toml::node* key = table.get("key"); key == nullptr) {
+      reject(entry.entry_at, named, "missing required key 'key' in [[schedule]]: the parameter to change, as --set writes it");
+    } else if (entry.key_at = location_of(*key, file); !key->is_string()) {
+      reject(entry.key_at, named, "expected the parameter's key as text, got " + node_text(*key));
+    } else {
+      entry.change.key = named = key->as_string()->get();
+      const std::string problem = schedule_key_problem(entry.change.key);
+      if (!problem.empty()) reject(entry.key_at, named, problem);
+    }
+    for (const auto& [field, value] : table) {
+      const std::string name(field.str());
+      if (std::find(schedule_fields.begin(), schedule_fields.end(), name) == schedule_fields.end()) {
+        reject(location_of(value, file), "schedule." + name, "unknown key '" + name + "' in [[schedule]]" + did_you_mean(name, schedule_fields));
+      }
+    }
+    if (const toml::node* date = table.get("date"); date == nullptr) {
+      reject(entry.entry_at, named, "missing required key 'date' in [[schedule]]: the month the change takes effect, \"YYYY-MM\"");
+    } else if (entry.date_at = location_of(*date, file); !date->is_string()) {
+      reject(entry.date_at, named, "schedule date: expected a month as \"YYYY-MM\" (text), got " + node_text(*date));
+    } else {
+      entry.change.date = date->as_string()->get();
+      try {
+        model::parse_year_month(entry.change.date);
+      } catch (const std::invalid_argument& error) {
+        reject(entry.date_at, named, std::string("schedule date: ") + error.what());
+      }
+    }
+    if (const toml::node* value = table.get("value"); value == nullptr) {
+      reject(entry.entry_at, named, "missing required key 'value' in [[schedule]]");
+    } else {
+      entry.value_at = location_of(*value, file);
+      entry.value.insert_or_assign("value", *value);
+    }
+    if (const toml::node* source = table.get("source"); source != nullptr) {
+      if (!source->is_string()) {
+        reject(location_of(*source, file), named, "expected a citation (text), got " + node_text(*source));
+      } else {
+        entry.change.source = source->as_string()->get();
+      }
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// Checks each entry against the base (date within the simulated months, no second entry for the
+// same key and date, a value the parameter accepts) and fills in its month index.
+void check_schedule(std::vector<ScheduleEntry>& entries, const toml::table& merged, const model::ModelSetup& base,
+                    const std::string& file, ProblemList& problems) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    ScheduleEntry& entry = entries[i];
+    if (!entry.valid) continue;
+    const std::string& key = entry.change.key;
+    entry.change.month = month_index_of(base, entry.change.date);
+    if (entry.change.month < 0 || entry.change.month >= base.months) {
+      problems.add(entry.date_at, key, "schedule date " + entry.change.date + " is outside the simulated months " + base.month_label(0) +
+                                           ".." + base.month_label(base.months - 1));
+      entry.valid = false;
+      continue;
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      const ScheduleEntry& earlier = entries[j];
+      if (earlier.valid && earlier.change.key == key && earlier.change.date == entry.change.date) {
+        problems.add(entry.entry_at, key, "scheduled twice for " + entry.change.date + " (also at " + earlier.entry_at.file + ":" +
+                                              std::to_string(earlier.entry_at.line) + ")");
+        entry.valid = false;
+        break;
+      }
+    }
+    if (!entry.valid) continue;
+    // The value, validated exactly as a --set of it would be.
+    toml::table changed = merged;
+    toml::table value = entry.value;
+    ProblemList found;
+    apply_value(changed, key, value.at("value"), entry.key_at, found);
+    std::vector<Problem> wrong = found.take();
+    if (wrong.empty()) {
+      read_parameters(changed, file, found);
+      for (Problem& problem : found.take()) wrong.push_back(Problem{entry.value_at.file, entry.value_at.line, key, problem.message});
+    }
+    if (!wrong.empty()) entry.valid = false;
+    for (Problem& problem : wrong) problems.add(std::move(problem));
+  }
+}
+
+// The entry of `changes` a resolve problem most likely comes from: the one setting the same field
+// of the same element, else one changing that element, else one in that table, else the first.
+const ScheduleEntry& culprit(const std::vector<const ScheduleEntry*>& changes, const std::string& problem_key, const std::string& element_id) {
+  const std::vector<std::string> wanted = split_key(problem_key);
+  const ScheduleEntry* best = changes.front();
+  int best_score = 0;
+  for (const ScheduleEntry* entry : changes) {
+    const std::vector<std::string> parts = split_key(entry->change.key);
+    const bool element = parts.size() == 3;
+    int score = 0;
+    if (!wanted.empty() && parts[0] == wanted[0]) {
+      score = 1;
+      if (element && parts[1] == element_id) score = 2;
+      if (element ? (parts[1] == element_id && wanted.size() > 1 && parts[2] == wanted[1]) : entry->change.key == problem_key) score = 3;
+    }
+    if (score > best_score) {
+      best = entry;
+      best_score = score;
+    }
+  }
+  return *best;
+}
+
+template <class Element>
+void put_element_field(toml::table& out, const ElementTable<Element>& spec, std::vector<Element>& elements, const std::string& id,
+                       const std::string& field) {
+  const FieldBinding<Element>* binding = spec.find(field);
+  for (Element& element : elements) {
+    if (binding != nullptr && element.id == id) put(out, "value", binding->field(element));
+  }
+}
+
+// The value `key` has in `parameters`, as TOML, into out["value"].
+void put_scheduled_value(toml::table& out, const std::string& key, model::ModelParameters& parameters) {
+  const ParameterRegistry& registry = parameter_registry();
+  const std::vector<std::string> parts = split_key(key);
+  if (parts.size() == 3 && parts[0] == "sector") put_element_field(out, registry.sector, parameters.sectors, parts[1], parts[2]);
+  else if (parts.size() == 3 && parts[0] == "source") put_element_field(out, registry.source, parameters.sources, parts[1], parts[2]);
+  else if (parts.size() == 3 && parts[0] == "operator") put_element_field(out, registry.operators, parameters.operators, parts[1], parts[2]);
+  else if (parts.size() == 3 && parts[0] == "carrier") put_element_field(out, registry.carrier, parameters.carriers, parts[1], parts[2]);
+  else if (const auto* binding = registry.find_scalar(key)) put(out, "value", binding->field(parameters));
+}
+
 }  // namespace
+
+const std::vector<std::string>& plain_sections() {
+  static const std::vector<std::string> sections = [] {
+    std::vector<std::string> found;
+    for (const auto& binding : parameter_registry().scalars) {
+      const std::string section = binding.spec.key.substr(0, binding.spec.key.find('.'));
+      if (section != "stage" && std::find(found.begin(), found.end(), section) == found.end()) found.push_back(section);
+    }
+    return found;
+  }();
+  return sections;
+}
 
 std::string Problem::to_string() const {
   std::string text = file;
@@ -541,6 +747,12 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
   problems.throw_if_any();
 
   const std::string file = path.string();
+  // The schedule is read apart from the parameters: its entries change them later in the run.
+  std::vector<ScheduleEntry> entries;
+  if (const toml::node* schedule = merged.get("schedule")) {
+    entries = read_schedule(*schedule, file, problems);
+    merged.erase("schedule");
+  }
   model::ModelParameters parameters = read_parameters(merged, file, problems);
   problems.throw_if_any();
   if (parameters.name.empty()) parameters.name = path.stem().string();
@@ -565,13 +777,71 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
     problems.add(horizon_line, "simulation.horizon_months",
                  "horizon of " + std::to_string(scenario.setup.months) + " months exceeds the results file's 16-bit month columns (at most 32767)");
   }
+  auto too_many_ventures = [](const model::ModelSetup& setup) {
+    return "up to " + std::to_string(setup.venture_bound()) + " ventures could enter over the horizon, beyond the " +
+           std::to_string(Widths::entity_id_bits) + "-bit entity ids of the RNG counter; lower the rates, scale or horizon";
+  };
   if (scenario.setup.venture_bound() >= Widths::max_entities) {
     problems.add(locate(merged, model::ResolveError("source.potential_per_month", "", ""), file), "source.potential_per_month",
-                 "up to " + std::to_string(scenario.setup.venture_bound()) + " ventures could enter over the horizon, beyond the " +
-                     std::to_string(Widths::entity_id_bits) + "-bit entity ids of the RNG counter; lower the rates, scale or horizon");
+                 too_many_ventures(scenario.setup));
   }
   problems.throw_if_any();
-  scenario.resolved_text = resolved_text(parameters, merged);
+
+  // Epochs: the base, then one per schedule date with every change up to that date applied to
+  // the merged table and read and resolved like the base, so each is what --set would give.
+  check_schedule(entries, merged, scenario.setup, file, problems);
+  problems.throw_if_any();
+  scenario.epochs.push_back(Epoch{0, scenario.setup});
+  std::vector<const ScheduleEntry*> sorted;
+  for (const ScheduleEntry& entry : entries) sorted.push_back(&entry);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const ScheduleEntry* a, const ScheduleEntry* b) { return a->change.month < b->change.month; });
+  toml::table running = merged;
+  for (std::size_t first = 0, last = 0; first < sorted.size(); first = last) {
+    while (last < sorted.size() && sorted[last]->change.month == sorted[first]->change.month) ++last;
+    const std::vector<const ScheduleEntry*> changes(sorted.begin() + static_cast<std::ptrdiff_t>(first), sorted.begin() + static_cast<std::ptrdiff_t>(last));
+    const ScheduledChange& first_change = changes.front()->change;
+    for (const ScheduleEntry* entry : changes) {
+      toml::table value = entry->value;
+      apply_value(running, entry->change.key, value.at("value"), entry->key_at, problems);
+    }
+    ProblemList found;
+    model::ModelParameters changed = read_parameters(running, file, found);
+    changed.name = parameters.name;
+    for (Problem& problem : found.take()) problems.add(changes.front()->value_at, first_change.key, problem.message);
+    Epoch epoch{first_change.month, {}};
+    try {
+      epoch.setup = model::resolve(changed);
+    } catch (const model::ResolveError& error) {
+      const ScheduleEntry& entry = culprit(changes, error.key(), error.element_id());
+      problems.add(entry.value_at, entry.change.key, "from " + entry.change.date + ": " + error.what());
+      continue;
+    }
+    if (const std::string difference = shape_difference(scenario.setup, epoch.setup); !difference.empty()) {
+      problems.add(changes.front()->value_at, first_change.key, "from " + first_change.date + " the model would change shape: " + difference);
+    }
+    if (epoch.setup.venture_bound() >= Widths::max_entities) {
+      const ScheduleEntry& entry = culprit(changes, "source.potential_per_month", "");
+      problems.add(entry.value_at, entry.change.key, "from " + entry.change.date + ": " + too_many_ventures(epoch.setup));
+    }
+    scenario.epochs.push_back(std::move(epoch));
+  }
+  problems.throw_if_any();
+
+  // The schedule as it ran: dates in order, each value as its epoch holds it.
+  toml::array schedule_text;
+  for (const ScheduleEntry* entry : sorted) {
+    ScheduledChange change = entry->change;
+    auto epoch = std::find_if(scenario.epochs.rbegin(), scenario.epochs.rend(), [&](const Epoch& e) { return e.first_month == change.month; });
+    toml::table row;
+    row.insert_or_assign("date", change.date);
+    row.insert_or_assign("key", change.key);
+    put_scheduled_value(row, change.key, epoch->setup.parameters);
+    if (!change.source.empty()) row.insert_or_assign("source", change.source);
+    if (const toml::node* value = row.get("value")) change.value = node_text(*value);
+    scenario.schedule.push_back(std::move(change));
+    schedule_text.push_back(std::move(row));
+  }
+  scenario.resolved_text = resolved_text(parameters, merged, schedule_text);
   return scenario;
 }
 

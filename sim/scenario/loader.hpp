@@ -1,7 +1,8 @@
 #pragma once
 // Scenario loading: TOML files with `extends`, command-line overrides (`--set key=value`),
-// strict validation against the parameter registry, and resolution into a ModelSetup.
-// Every problem names file, line and key; all problems of a file are reported together.
+// scheduled changes (`[[schedule]]`), strict validation against the parameter registry, and
+// resolution into a ModelSetup per epoch. Every problem names file, line and key; all problems
+// of a file are reported together. The file format is described in docs/scenarios.md.
 
 #include <filesystem>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "model/setup.hpp"
+#include "scenario/schedule.hpp"
 
 namespace incubsim::scenario {
 
@@ -33,13 +35,25 @@ class ScenarioError : public std::runtime_error {
 struct Scenario {
   std::string name;
   std::filesystem::path path;
+  // The parameters at the start, before any scheduled change: the base epoch.
   model::ModelSetup setup;
-  // Every parameter's value (defaults included) and the citations, as TOML: what ran.
+  // epochs[0] is the base (a copy of `setup`, from month 0); then one epoch per distinct schedule
+  // date, in date order, with every change dated on or before it applied. All epochs have the
+  // base's shape. A change dated at the start gives a second epoch from month 0, which then
+  // supersedes the base for the whole run.
+  std::vector<Epoch> epochs;
+  // The [[schedule]] entries in date order (file order within a date).
+  std::vector<ScheduledChange> schedule;
+  // Every parameter's value (defaults included), the schedule and the citations, as TOML: what ran.
   std::string resolved_text;
 };
 
 // Loads, merges, overrides, validates and resolves. Throws ScenarioError on bad input.
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+// The plain tables of a scenario ([scenario], [simulation], [dynamics], ...): the first part of
+// the registry's scalar keys, [stage.<kind>] aside.
+const std::vector<std::string>& plain_sections();
 
 // Edit distance, for did-you-mean suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);

@@ -140,10 +140,122 @@ ParameterRegistry make_registry() {
   s.push_back(dynamics(&D::hazard_shape, real, "hazard_shape", "", 0.05, 20, calibrated_bls, "Shape beta of the log-logistic hazard: <= 1 falls with age (US), > 1 rises then falls (China's inverted U)."));
   s.push_back(dynamics(&D::hazard_multiplier, real, "hazard_multiplier", "factor", 0, 100, assumption, "Scales the whole failure hazard."));
   s.push_back(dynamics(&D::talent_skill_threshold, real, "talent_skill_threshold", "skill", 0, 1, assumption, "Founder skill at which a base resident counts as an innovative talent cultivated."));
-  s.push_back(dynamics(&D::tech_sme_min_technology, real, "tech_sme_min_technology", "technology", 0, 1, tech_sme_rules, "Technology level standing in for the tech-SME evaluation score of 60."));
+  s.push_back(dynamics(&D::tech_sme_min_score, real, "tech_sme_min_score", "points", 0, 100, tech_sme_rules, "Evaluation score needed: S&T staff points (20 at a 30% share) + R&D points (50 at 6% of revenue) + IP points (30 with a patent, else 30 x technology)."));
   s.push_back(dynamics(&D::high_tech_min_technology, real, "high_tech_min_technology", "technology", 0, 1, high_tech_rules, "Technology level standing in for the innovation-capability evaluation."));
   s.push_back(dynamics(&D::high_tech_min_patents, integer, "high_tech_min_patents", "patents", 0, 1000, high_tech_rules, "Patents needed as owned IP on the core technology."));
   s.push_back(dynamics(&D::high_tech_validity_months, integer, "high_tech_validity_months", "months", 1, 600, high_tech_rules, "Validity of a high-tech certificate before re-evaluation."));
+  s.push_back(dynamics(&D::high_tech_min_st_staff_share, real, "high_tech_min_st_staff_share", "share", 0, 1, high_tech_rules, "Science-and-technology staff share of employees needed."));
+  s.push_back(dynamics(&D::high_tech_min_product_share, real, "high_tech_min_product_share", "share", 0, 1, high_tech_rules, "High-tech products' share of revenue needed."));
+  s.push_back(dynamics(&D::st_staff_share_mean, real, "st_staff_share_mean", "share", 0, 1, assumption, "Mean science-and-technology staff share of entrants (each venture draws its own, sd 0.08)."));
+  s.push_back(dynamics(&D::high_tech_product_share_mean, real, "high_tech_product_share_mean", "share", 0, 1, assumption, "Mean high-tech product share of revenue at technology 0.5 (rises with technology)."));
+
+  // Plain sections bound to a member struct of ModelParameters.
+  auto section = [&s](std::string prefix, auto section_member) {
+    return [&s, prefix, section_member](auto member, ValueType type, std::string name, std::string unit, double min, double max,
+                                         std::string provenance, std::string meaning) {
+      FieldBinding<M> b;
+      b.name = name;
+      b.spec = ParameterSpec{prefix + "." + name, type, std::move(unit), "", min, max, {}, std::move(provenance), std::move(meaning)};
+      b.field = [section_member, member](M& m) -> FieldRef { return &((m.*section_member).*member); };
+      s.push_back(std::move(b));
+    };
+  };
+  const ValueType boolean = ValueType::boolean;
+  const char* const plan_safeguards = "BRIEF.md safeguards (plan section 4)";
+
+  // [finance]
+  using F = model::FinanceParameters;
+  auto finance = section("finance", &M::finance);
+  finance(&F::runway_months, real, "runway_months", "months", 0, 120, assumption, "A registered firm seeks funding when its cash is below this many months of costs.");
+  finance(&F::investor_capital_per_year, real, "investor_capital_per_year", "RMB/year", 0, 1e12, assumption, "Capital angel/VC investors place in the county each year (reset each January; 0: no investors).");
+  finance(&F::investor_ticket, real, "investor_ticket", "RMB", 0, 1e10, assumption, "First-round ticket.");
+  finance(&F::investor_screening_per_month, integer, "investor_screening_per_month", "ventures/month", 0, 100000, "Gompers et al. 2020: VCs invest in ~2% of what they screen (CALIBRATION.md); capacity: assumption", "Applications investors can screen a month.");
+  finance(&F::investor_noise, real, "investor_noise", "sd", 0, 100, assumption, "Noise on the quality signal investors see.");
+  finance(&F::investor_threshold, real, "investor_threshold", "signal", -100, 100, assumption, "Signal needed for a first round.");
+  finance(&F::follow_on_multiple, real, "follow_on_multiple", "factor", 0, 100, "CB Insights funding funnel (CALIBRATION.md); multiple: assumption", "Follow-on ticket as a multiple of the previous one.");
+  finance(&F::follow_on_threshold, real, "follow_on_threshold", "signal", -100, 100, assumption, "Signal needed for a follow-on round by a funded firm whose revenue grew.");
+  finance(&F::guidance_fund_capital, real, "guidance_fund_capital", "RMB", 0, 1e12, assumption, "Capital of the government guidance fund; investments stop when it runs out.");
+  finance(&F::guidance_fund_ticket, real, "guidance_fund_ticket", "RMB", 0, 1e10, assumption, "Guidance-fund ticket.");
+  finance(&F::guidance_fund_screening_per_month, integer, "guidance_fund_screening_per_month", "ventures/month", 0, 100000, assumption, "Applications the fund can screen a month.");
+  finance(&F::guidance_fund_threshold, real, "guidance_fund_threshold", "signal", -100, 100, assumption, "Signal the fund needs (it takes more risk than private investors).");
+  finance(&F::loan_amount, real, "loan_amount", "RMB", 0, 1e10, assumption, "Bank loan size.");
+  finance(&F::loan_min_revenue, real, "loan_min_revenue", "RMB/month", 0, 1e12, assumption, "Revenue a bank needs to see without a guarantee.");
+  finance(&F::loan_term_months, integer, "loan_term_months", "months", 1, 600, assumption, "Repayment term (equal monthly instalments, no interest modelled).");
+  finance(&F::loan_guarantee_share, real, "loan_guarantee_share", "share", 0, 1, assumption, "Share of a defaulted loan the public guarantee pays; above 0 banks also lend to carrier residents with half the revenue.");
+
+  // [policy]
+  using P = model::PolicyParameters;
+  auto policy = section("policy", &M::policy);
+  policy(&P::zero_cost_entry, boolean, "zero_cost_entry", "", -infinity, infinity, "BRIEF.md nursery: zero-cost entrepreneurship", "Zero-cost entry: one-stop free support raises the chance potential entrants start up.");
+  policy(&P::zero_cost_entry_boost, real, "zero_cost_entry_boost", "factor", 0, 10, assumption, "Relative rise of every source's entry probability under zero-cost entry.");
+  policy(&P::internet_plus, boolean, "internet_plus", "", -infinity, infinity, "BRIEF.md safeguard 5 (Internet+)", "Internet+ information: more ventures learn of programmes and investors.");
+  policy(&P::internet_plus_awareness, real, "internet_plus_awareness", "factor", 0, 10, assumption, "Relative rise of awareness under Internet+ (capped at 1).");
+  policy(&P::awareness_without_internet_plus, real, "awareness_without_internet_plus", "probability", 0, 1, assumption, "Monthly chance an eligible venture knows of a programme or investor, without Internet+.");
+  policy(&P::training_places_per_month, integer, "training_places_per_month", "places/month", 0, 1000000, plan_safeguards, "County training places a month (residents first, then others), paid from the training line.");
+  policy(&P::training_skill_gain, real, "training_skill_gain", "share", 0, 1, assumption, "Skill gain towards 1 of a trained founder.");
+  policy(&P::training_cost_per_place, real, "training_cost_per_place", "RMB", 0, 1e9, assumption, "Cost of a training place.");
+  policy(&P::case_by_case_budget_per_year, real, "case_by_case_budget_per_year", "RMB/year", 0, 1e12, "BRIEF.md safeguard 2 (一事一议); amount: assumption", "Annual budget of case-by-case support for high-growth base residents.");
+  policy(&P::case_by_case_grant, real, "case_by_case_grant", "RMB", 0, 1e10, assumption, "Support (land, finance, fiscal) per venture, as cash.");
+  policy(&P::case_by_case_min_growth, real, "case_by_case_min_growth", "1/month", -1, 1, assumption, "Smoothed monthly revenue growth that counts as high-growth.");
+  policy(&P::case_by_case_relocation_factor, real, "case_by_case_relocation_factor", "factor", 0, 1, assumption, "Relocation hazard multiplier of a supported venture.");
+  policy(&P::rent_subsidy_budget_per_year, real, "rent_subsidy_budget_per_year", "RMB/year", 0, 1e15, assumption, "Annual rent-subsidy line; subsidies stop for the rest of the year when it runs out.");
+  policy(&P::operator_budget_per_year, real, "operator_budget_per_year", "RMB/year", 0, 1e15, assumption, "Annual line for operators' public cost; operators unpaid once it runs out stop their services (service quality 0).");
+
+  // [talent]
+  using T = model::TalentParameters;
+  auto talent = section("talent", &M::talent);
+  talent(&T::talents_per_year, integer, "talents_per_year", "persons/year", 0, 100000, "BRIEF.md safeguards 2 and 4 (Zibo talent 37 articles, Yiyuan talent 25 articles); number: assumption", "High-level talents the programmes bring each January.");
+  talent(&T::cost_per_talent, real, "cost_per_talent", "RMB", 0, 1e10, assumption, "Programme cost per talent (talent line).");
+  talent(&T::found_share, real, "found_share", "share", 0, 1, assumption, "Share of talents who found a venture; the others join one.");
+  talent(&T::join_skill_gain, real, "join_skill_gain", "share", 0, 1, assumption, "Founder-skill gain towards 1 of a venture a talent joins.");
+
+  // [platforms]
+  using L = model::PlatformParameters;
+  auto platforms = section("platforms", &M::platforms);
+  platforms(&L::platforms, integer, "platforms", "platforms", 0, 10000, "BRIEF.md science park and safeguard 3 (university platforms, workstations, key labs)", "University/institute and innovation platforms.");
+  platforms(&L::spin_offs_per_platform_year, real, "spin_offs_per_platform_year", "ventures/year", 0, 1000, assumption, "Extra spin-off potential entrants a platform yields a year.");
+  platforms(&L::technology_gain_per_platform, real, "technology_gain_per_platform", "share/month", 0, 1, assumption, "Monthly technology gain (towards 1) of incubator and park residents per platform (capped at 10 platforms).");
+  platforms(&L::pilot_bases, integer, "pilot_bases", "bases", 0, 1000, "BRIEF.md safeguard 6 (中试 bases)", "Pilot-scale bases.");
+  platforms(&L::pilot_technology_gain, real, "pilot_technology_gain", "share/month", 0, 1, assumption, "Monthly technology gain of accelerator and park residents per pilot base (capped at 3).");
+
+  // [integration]
+  using I = model::IntegrationParameters;
+  auto integration = section("integration", &M::integration);
+  integration(&I::enabled, boolean, "enabled", "", -infinity, infinity, "BRIEF.md safeguard 1 (4+N)", "The base's carriers work as one pipeline (the mechanisms below apply).");
+  integration(&I::feeder_noise_factor, real, "feeder_noise_factor", "factor", 0, 10, assumption, "Screening noise x this for graduates of a base carrier applying to the next base carrier.");
+  integration(&I::reserved_share, real, "reserved_share", "share", 0, 1, assumption, "Share of each base carrier's seats reserved for base graduates.");
+  integration(&I::transition_relocation_factor, real, "transition_relocation_factor", "factor", 0, 10, assumption, "Relocation at transition x this for base residents.");
+  integration(&I::shared_service_quality, real, "shared_service_quality", "0..1", 0, 1, assumption, "Added to service quality in base carriers (one service platform, one investor network).");
+  integration(&I::shared_cost_factor, real, "shared_cost_factor", "factor", 0, 10, assumption, "Public cost of operators running base carriers x this.");
+
+  // [leading_firms]
+  using G = model::LeadingFirmParameters;
+  auto leading = section("leading_firms", &M::leading_firms);
+  leading(&G::count, integer, "count", "firms", 0, 1000, "BRIEF.md incubator (led by leading firms); number: assumption", "Leading firms (龙头企业) of the county.");
+  leading(&G::mentoring_growth, real, "mentoring_growth", "1/month", 0, 1, assumption, "Extra monthly revenue growth of base residents per leading firm (at most 3 count).");
+  leading(&G::purchase_revenue_share, real, "purchase_revenue_share", "share", 0, 1, assumption, "Extra sales to leading firms as a share of revenue, per firm (at most 3 count), for base residents.");
+  leading(&G::acquisition_rate, real, "acquisition_rate", "1/month", 0, 1, assumption, "Monthly chance per leading firm of acquiring an eligible firm.");
+  leading(&G::acquisition_min_technology, real, "acquisition_min_technology", "technology", 0, 1, assumption, "Technology a firm needs to be an acquisition target.");
+
+  // [exits]
+  using E = model::ExitParameters;
+  auto exits = section("exits", &M::exits);
+  exits(&E::relocation_rate, real, "relocation_rate", "1/month", 0, 1, assumption, "Monthly relocation hazard of a registered firm with no revenue; outside pull rises with revenue.");
+  exits(&E::relocation_revenue_scale, real, "relocation_revenue_scale", "RMB/month", 1, 1e12, assumption, "Revenue at which the outside pull doubles the relocation hazard.");
+  exits(&E::relocation_support_factor, real, "relocation_support_factor", "factor", 0, 1, assumption, "Relocation hazard x this while resident in a carrier (land, space, services).");
+  exits(&E::relocation_at_transition, real, "relocation_at_transition", "probability", 0, 1, assumption, "Chance a registered firm leaves the county when it leaves a carrier with no next one.");
+
+  // [carrier_dynamics]
+  using C = model::CarrierDynamics;
+  auto carriers = section("carrier_dynamics", &M::carrier_dynamics);
+  carriers(&C::construction_delay_mean, real, "construction_delay_mean", "months", 0, 120, assumption, "A planned opening is late by a Poisson number of months with this mean.");
+  carriers(&C::demand_months, integer, "demand_months", "months", 1, 120, assumption, "Consecutive months of demand that open a carrier with opening_rule = \"demand\".");
+  carriers(&C::demand_waiting, integer, "demand_waiting", "ventures", 0, 100000, assumption, "Waiting applicants of a kind in a month that count as demand.");
+  carriers(&C::level_reviews, boolean, "level_reviews", "", -infinity, infinity, "CALIBRATION.md (national criteria)", "Annual level reviews each December.");
+  carriers(&C::provincial_min_residents, integer, "provincial_min_residents", "ventures", 0, 100000, "scaled from MOST national criteria (CALIBRATION.md): assumption", "Residents for provincial level.");
+  carriers(&C::provincial_min_graduates, integer, "provincial_min_graduates", "ventures", 0, 100000, "scaled from MOST national criteria: assumption", "Cumulative graduates for provincial level.");
+  carriers(&C::national_min_residents, integer, "national_min_residents", "ventures", 0, 100000, most_rules, "Residents for national level (>= 50 tenants).");
+  carriers(&C::national_min_graduates, integer, "national_min_graduates", "ventures", 0, 100000, most_rules, "Cumulative graduates for national level (>= 20).");
 
   // [stage.<kind>]
   const char* kinds[] = {"nursery", "incubator", "accelerator", "park"};
@@ -194,6 +306,9 @@ ParameterRegistry make_registry() {
   source.push_back(make_binding<SourceParameters>("source", "initial_cash", &SourceParameters::initial_cash, real, "RMB", 0, 1e10, assumption, "Mean cash at entry (log-normal, sd of log 0.3)."));
   source.push_back(make_binding<SourceParameters>("source", "founders", &SourceParameters::founders, integer, "persons", 1, 1000, assumption, "Initial headcount."));
   source.push_back(make_binding<SourceParameters>("source", "registered", &SourceParameters::registered, ValueType::boolean, "", -infinity, infinity, assumption, "Entrants arrive as registered firms rather than teams."));
+  source.push_back(make_binding<SourceParameters>("source", "direct_stage", &SourceParameters::direct_stage, ValueType::choice, "", -infinity, infinity, "BRIEF.md accelerator (双招双引)", "Earliest stage its entrants apply to; recruited firms may enter the accelerator or park directly, without that stage's entry criteria."));
+  source.back().spec.choices = {"nursery", "incubator", "accelerator", "park"};
+  source.push_back(make_binding<SourceParameters>("source", "initial_revenue", &SourceParameters::initial_revenue, real, "RMB/month", 0, 1e12, assumption, "Monthly revenue at entry (firms recruited from outside already sell)."));
   add_citation_field(r.source);
   fill_defaults(source, SourceParameters{});
 
@@ -211,6 +326,9 @@ ParameterRegistry make_registry() {
   op.push_back(make_binding<OperatorParameters>("operator", "screening_noise", &OperatorParameters::screening_noise, real, "sd", 0, 100, assumption, "Standard deviation of the noise on the quality signal it sees at admission."));
   op.push_back(make_binding<OperatorParameters>("operator", "objective", &OperatorParameters::objective, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "How it ranks applicants: quality signal, ability to pay (cash), or policy fit (signal + 2 x technology)."));
   op.back().spec.choices = {"quality", "ability-to-pay", "policy-fit"};
+  op.push_back(make_binding<OperatorParameters>("operator", "incentive", &OperatorParameters::incentive, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "fixed: paid public_cost_per_month; per-outcome: paid per graduation, and admits only signals 0.5 above the carrier's threshold."));
+  op.back().spec.choices = {"fixed", "per-outcome"};
+  op.push_back(make_binding<OperatorParameters>("operator", "payment_per_graduate", &OperatorParameters::payment_per_graduate, real, "RMB", 0, 1e10, assumption, "Public payment per graduation from its carriers, for per-outcome operators."));
   op.push_back(make_binding<OperatorParameters>("operator", "public_cost_per_month", &OperatorParameters::public_cost_per_month, real, "RMB/month", 0, 1e10, assumption, "Cost to the public budget while it runs at least one open carrier."));
   add_citation_field(r.operators);
   fill_defaults(op, OperatorParameters{});
@@ -239,6 +357,8 @@ ParameterRegistry make_registry() {
   c.push_back(make_binding<CarrierParameters>("carrier", "in_base", &CarrierParameters::in_base, ValueType::boolean, "", -infinity, infinity, "BRIEF.md", "Part of the integrated base (counts for scope \"base\")."));
   c.push_back(make_binding<CarrierParameters>("carrier", "enabled", &CarrierParameters::enabled, ValueType::boolean, "", -infinity, infinity, "", "false removes the carrier from this scenario (inherited scenarios)."));
   c.push_back(make_binding<CarrierParameters>("carrier", "initial_residents", &CarrierParameters::initial_residents, integer, "ventures", 0, 1000000, "BRIEF.md", "Ventures resident at the start (only for carriers open at the start)."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "opening_rule", &CarrierParameters::opening_rule, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "planned: opens at `opening` plus a construction delay; demand: a market operator opens it (not before `opening`) once demand persists."));
+  c.back().spec.choices = {"planned", "demand"};
   add_citation_field(r.carrier);
   fill_defaults(c, CarrierParameters{});
 

@@ -178,7 +178,7 @@ TEST_CASE("reader: describe_results summarises a finished file", "[io]") {
   const fs::path path = write_with_writer(dir.path / "out.h5", header, runs, 2, provenance("box", 2));
   const std::string text = describe_results(path);
   INFO(text);
-  CHECK_THAT(text, Catch::Contains("incubsim-results version 1"));
+  CHECK_THAT(text, Catch::Contains("incubsim-results version " + std::to_string(results_format_version)));
   CHECK_THAT(text, Catch::Contains("command:          compare"));
   CHECK_THAT(text, Catch::Contains("0.1.0 (commit 0123456789ab)"));
   CHECK_THAT(text, Catch::Contains("incubsim compare base plan --threads 2"));

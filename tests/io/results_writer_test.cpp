@@ -200,7 +200,7 @@ TEST_CASE("writer: several parts assemble into a final file equal to the input",
 
   // Header and layout details.
   CHECK(file.read_string_attribute("format") == "incubsim-results");
-  CHECK(file.read_attribute<std::int32_t>("format_version") == 1);
+  CHECK(file.read_attribute<std::int32_t>("format_version") == results_format_version);
   CHECK(file.read_string_attribute("record_level") == "trajectories");
   CHECK(file.read_attribute<std::uint64_t>("base_seed") == 20240101);
   CHECK(file.read_attribute<std::uint32_t>("total_runs") == 5);

@@ -61,8 +61,11 @@ TEST_CASE("compute_indicators counts a hand-made state", "[model]") {
   const model::ModelSetup setup = two_carrier_setup();
   model::RunState state;
   state.carriers.resize(2);
-  state.carriers[0] = {true, 0, 2, 0, 0};
-  state.carriers[1] = {true, 0, 1, 0, 0};
+  state.carriers[0].open = true;
+  state.carriers[0].residents = 2;
+  state.carriers[0].level = 2;
+  state.carriers[1].open = true;
+  state.carriers[1].residents = 1;
   state.flows.entries_by_source = {3};
   state.flows.admissions = {2, 1, 0, 0};
   state.cumulative.public_spending = 1200.0;

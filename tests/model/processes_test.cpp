@@ -139,6 +139,8 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
   const int failures_cash = column("exits_failure_cash");
   const int failures_hazard = column("exits_failure_hazard");
   const int failures_cumulative = column("failures_cumulative");
+  const int relocations_column = column("relocations");
+  const int acquisitions_column = column("acquisitions");
   int full_carrier_months = 0;  // carriers at capacity: the capacity check is not vacuous
   for (const io::RunOutput& run : simulated.runs) {
     INFO("replication " << run.replication);
@@ -148,6 +150,7 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
     std::vector<std::int8_t> last_status(run.ventures, 0);
     std::vector<std::array<int, model::stage_count>> stages(static_cast<std::size_t>(months), std::array<int, model::stage_count>{});
     std::vector<int> active(static_cast<std::size_t>(months), 0), failed(static_cast<std::size_t>(months), 0);
+    std::vector<int> relocated(static_cast<std::size_t>(months), 0), acquired(static_cast<std::size_t>(months), 0);
     std::vector<std::vector<int>> residents(static_cast<std::size_t>(months), std::vector<int>(setup.carriers.size(), 0));
     int previous_month = 0;
     for (const io::TrajectoryRecord& row : run.trajectories) {
@@ -177,15 +180,17 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
         stages[m][static_cast<std::size_t>(row.stage)] += 1;
         if (row.carrier >= 0) residents[m][static_cast<std::size_t>(row.carrier)] += 1;
       } else {
-        REQUIRE(row.status == static_cast<std::int8_t>(Status::failed));
-        REQUIRE(row.carrier == -1);  // a failed venture has left its carrier
-        failed[m] += 1;
+        REQUIRE(row.status != static_cast<std::int8_t>(Status::active));  // failed, relocated or acquired
+        REQUIRE(row.carrier == -1);  // an exited venture has left its carrier
+        if (row.status == static_cast<std::int8_t>(Status::failed)) failed[m] += 1;
+        if (row.status == static_cast<std::int8_t>(Status::relocated)) relocated[m] += 1;
+        if (row.status == static_cast<std::int8_t>(Status::acquired)) acquired[m] += 1;
       }
     }
-    // Every venture that ever existed was recorded, and one that stops being recorded failed.
+    // Every venture that ever existed was recorded, and one that stops being recorded exited.
     for (std::uint32_t v = 0; v < run.ventures; ++v) {
       REQUIRE(last_month[v] >= 0);
-      if (last_month[v] < months - 1) REQUIRE(last_status[v] == static_cast<std::int8_t>(Status::failed));
+      if (last_month[v] < months - 1) REQUIRE(last_status[v] != static_cast<std::int8_t>(Status::active));
     }
     int cumulative_failures = 0;
     for (int m = 0; m < months; ++m) {
@@ -194,6 +199,8 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
       CHECK(active[mm] == value(m, active_column));
       for (int s = 0; s < model::stage_count; ++s) CHECK(stages[mm][static_cast<std::size_t>(s)] == value(m, outside_column + s));
       CHECK(failed[mm] == value(m, failures_cash) + value(m, failures_hazard));
+      CHECK(relocated[mm] == value(m, relocations_column));
+      CHECK(acquired[mm] == value(m, acquisitions_column));
       cumulative_failures += failed[mm];
       CHECK(cumulative_failures == value(m, failures_cumulative));
       for (std::size_t c = 0; c < setup.carriers.size(); ++c) {

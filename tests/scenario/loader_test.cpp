@@ -271,16 +271,18 @@ TEST_CASE("A horizon beyond the RNG month field is rejected, naming the key", "[
   CHECK(contains(problem.message, "out of range"));
 }
 
-TEST_CASE("A population beyond the RNG's 32-bit entity ids is rejected", "[scenario]") {
+TEST_CASE("A population beyond the RNG's entrant numbers is rejected", "[scenario]") {
   const Problem problem = the_problem(baseline, {"simulation.potential_scale=1e6", "simulation.horizon_months=600"});
   CHECK(problem.key == "source.potential_per_month");
-  CHECK(contains(problem.message, "32-bit"));
+  CHECK(contains(problem.message, "28-bit entrant numbers"));
   CHECK(same_file(problem.file, baseline));
   CHECK(problem.line > 0);
-  // The same scale over the plan's 54 months stays below 2^32 and loads.
-  const scenario::Scenario scaled = scenario::load_scenario(baseline, {"simulation.potential_scale=1e6"});
-  CHECK(scaled.setup.venture_bound() > std::uint64_t{500'000'000});
-  CHECK(scaled.setup.venture_bound() < model::CounterWidths::max_entities);
+  // A scale whose entrants fit each source's 2^28 numbers over the plan's 54 months loads.
+  const scenario::Scenario scaled = scenario::load_scenario(baseline, {"simulation.potential_scale=2e5"});
+  CHECK(scaled.setup.venture_bound() > std::uint64_t{100'000'000});
+  for (std::size_t s = 0; s < scaled.setup.parameters.sources.size(); ++s) {
+    CHECK(scaled.setup.entrant_bound(s) < model::CounterWidths::max_entrants_per_source);
+  }
 }
 
 // ---- good input -----------------------------------------------------------------------------
