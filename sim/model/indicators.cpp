@@ -82,6 +82,8 @@ enum Column : int {
   budget_left_rent_subsidy,
   budget_left_case_by_case,
   budget_left_guidance_fund,
+  technology_mean_base,
+  admitted_quality_sum,
   column_count
 };
 
@@ -162,6 +164,8 @@ std::vector<IndicatorDefinition> make_registry() {
       {"budget_left_rent_subsidy", "RMB", "county", "stock", "What is left of this year's rent-subsidy line."},
       {"budget_left_case_by_case", "RMB", "county", "stock", "What is left of this year's case-by-case line."},
       {"budget_left_guidance_fund", "RMB", "county", "stock", "What is left of the guidance fund's capital."},
+      {"technology_mean_base", "technology", "base", "stock", "Mean technology level of base residents (0 when none)."},
+      {"admitted_quality_sum", "sd", "county", "flow", "Sum of the latent quality of ventures admitted this month (divide by admissions for the mean: how well screening selects)."},
   };
   return r;
 }
@@ -198,6 +202,7 @@ void compute_indicators(const RunState& state, const ModelSetup& setup, int mont
     if (month <= v.tech_sme_until) row[tech_sme_stock] += 1;
     if (month <= v.high_tech_until) row[high_tech_stock] += 1;
     if (v.carrier >= 0 && setup.carrier_parameters(v.carrier).in_base) {
+      row[technology_mean_base] += v.technology;
       row[ventures_base] += 1;
       row[jobs_base] += v.headcount;
       if (v.stage == Stage::incubator) row[incubator_residents_base] += 1;
@@ -268,6 +273,8 @@ void compute_indicators(const RunState& state, const ModelSetup& setup, int mont
   row[budget_left_rent_subsidy] = state.budgets.rent_subsidy;
   row[budget_left_case_by_case] = state.budgets.case_by_case;
   row[budget_left_guidance_fund] = state.budgets.guidance_fund;
+  row[technology_mean_base] = row[ventures_base] > 0 ? row[technology_mean_base] / row[ventures_base] : 0.0;
+  row[admitted_quality_sum] = flows.admitted_quality;
   row[public_spending_cumulative] = state.cumulative.public_spending;
   row[cost_per_job] = row[jobs_base] > 0 ? state.cumulative.public_spending / row[jobs_base] : 0.0;
 }

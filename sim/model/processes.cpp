@@ -299,7 +299,8 @@ void application_and_admission(RunState& state, const MonthContext& context) {
       carrier_state.applicants_this_month = static_cast<int>(applicants.size());
       // Integration reserves a share of a base carrier's seats for base graduates (hand-off
       // without a gap); per-outcome operators select harder.
-      const int open_seats = integration.enabled && resolved.in_base
+      const bool has_feeder = kind > 0;  // the nursery has no feeder stage to reserve seats for
+      const int open_seats = integration.enabled && resolved.in_base && has_feeder
                                  ? static_cast<int>(std::floor(parameters.capacity * (1.0 - integration.reserved_share)))
                                  : parameters.capacity;
       const double threshold = parameters.admission_threshold + (resolved.per_outcome ? 0.5 : 0.0);
@@ -323,6 +324,7 @@ void application_and_admission(RunState& state, const MonthContext& context) {
         carrier_state.residents += 1;
         carrier_state.admitted_this_month += 1;
         state.flows.admissions[static_cast<std::size_t>(kind)] += 1;
+        state.flows.admitted_quality += v.quality;
         context.sink.emit(context.month, applicant.venture, EventKind::admission, from, v.stage, c, static_cast<float>(applicant.score));
       }
     }

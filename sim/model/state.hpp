@@ -125,6 +125,7 @@ struct FlowCounters {
   int trained = 0;
   int case_by_case = 0;
   int carriers_opened = 0;
+  double admitted_quality = 0.0;   // latent quality of this month's admissions, summed
 };
 
 // What is left this year (or in total, for the guidance fund) of each public budget line and

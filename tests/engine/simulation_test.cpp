@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -156,4 +157,82 @@ TEST_CASE("targets_met follows the indicator at the deadline", "[engine]") {
   // The baseline has targets it always meets and one it never meets (3 provincial maker spaces).
   CHECK(*std::max_element(met.begin(), met.end()) == 5);
   CHECK(*std::min_element(met.begin(), met.end()) == 0);
+}
+
+// ---- scheduled parameter changes ([[schedule]]) --------------------------------------------
+
+namespace {
+
+engine::ScenarioSchedule schedule_of(const scenario::Scenario& loaded) {
+  engine::ScenarioSchedule schedule;
+  for (const auto& epoch : loaded.epochs) schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
+  return schedule;
+}
+
+}  // namespace
+
+TEST_CASE("A scheduled change takes effect from its date and not before", "[engine]") {
+  // scenarios/test/schedule.toml: small.toml with nursery applications stopped from 2022-01.
+  const scenario::Scenario plain = scenario::load_scenario(scenario_path(small));
+  const scenario::Scenario scheduled = scenario::load_scenario(scenario_path("scenarios/test/schedule.toml"));
+  REQUIRE(scheduled.epochs.size() == 2);
+  const int from = scheduled.epochs[1].first_month;
+  REQUIRE(from == 12);
+  const int admissions = column("admissions_nursery");
+  const std::size_t width = model::indicator_registry().size();
+  for (std::uint32_t replication = 0; replication < 3; ++replication) {
+    INFO("replication " << replication);
+    const engine::RunSpec spec{replication, 0, replication, seed};
+    const io::RunOutput with = engine::simulate_run(schedule_of(scheduled), spec, io::RecordLevel::events);
+    const io::RunOutput without = engine::simulate_run(plain.setup, spec, io::RecordLevel::events);
+    double before = 0.0;
+    for (int m = 0; m < from; ++m) before += value(with, m, admissions);
+    CHECK(before > 0.0);
+    for (int m = from; m < scheduled.setup.months; ++m) {
+      INFO("month " << m);
+      CHECK(value(with, m, admissions) == 0.0);
+    }
+    // Before the date the runs are the same run (common random numbers), row for row.
+    const auto head = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(from) * width);
+    CHECK(std::equal(with.indicators.begin(), with.indicators.begin() + head, without.indicators.begin()));
+    CHECK(std::vector<double>(with.indicators.begin() + head, with.indicators.end()) !=
+          std::vector<double>(without.indicators.begin() + head, without.indicators.end()));
+    std::vector<io::EventRecord> early_with, early_without;
+    for (const auto& event : with.events)
+      if (event.month < from) early_with.push_back(event);
+    for (const auto& event : without.events)
+      if (event.month < from) early_without.push_back(event);
+    REQUIRE(early_with.size() == early_without.size());
+    for (std::size_t i = 0; i < early_with.size(); ++i) REQUIRE(same_event(early_with[i], early_without[i]));
+  }
+}
+
+TEST_CASE("A run uses the epoch in force each month", "[engine]") {
+  const scenario::Scenario a = scenario::load_scenario(scenario_path(small));
+  const scenario::Scenario b = scenario::load_scenario(scenario_path(small), {"stage.nursery.application_probability=0"});
+  const engine::ScenarioSchedule schedule{{{0, &a.setup}, {6, &b.setup}, {6, &a.setup}, {10, &b.setup}}};
+  CHECK(&schedule.in_force(0) == &a.setup);
+  CHECK(&schedule.in_force(5) == &a.setup);
+  CHECK(&schedule.in_force(6) == &a.setup);  // the last epoch starting at or before the month
+  CHECK(&schedule.in_force(9) == &a.setup);
+  CHECK(&schedule.in_force(10) == &b.setup);
+  CHECK(&schedule.in_force(23) == &b.setup);
+  CHECK(&schedule.base() == &a.setup);
+  const engine::RunSpec spec{0, 0, 1, seed};
+  const io::RunOutput mixed = engine::simulate_run(schedule, spec, io::RecordLevel::indicators);
+  const int admissions = column("admissions_nursery");
+  for (int m = 10; m < a.setup.months; ++m) CHECK(value(mixed, m, admissions) == 0.0);
+  // One epoch: the same as the setup alone.
+  CHECK(engine::simulate_run(engine::ScenarioSchedule::unscheduled(a.setup), spec, io::RecordLevel::indicators).indicators ==
+        engine::simulate_run(a.setup, spec, io::RecordLevel::indicators).indicators);
+}
+
+TEST_CASE("simulate_run rejects a schedule that does not start at month 0 or is out of order", "[engine]") {
+  const scenario::Scenario a = scenario::load_scenario(scenario_path(small));
+  const engine::RunSpec spec{0, 0, 0, seed};
+  CHECK_THROWS_AS(engine::simulate_run(engine::ScenarioSchedule{}, spec, io::RecordLevel::indicators), std::invalid_argument);
+  CHECK_THROWS_AS(engine::simulate_run(engine::ScenarioSchedule{{{1, &a.setup}}}, spec, io::RecordLevel::indicators), std::invalid_argument);
+  CHECK_THROWS_AS(engine::simulate_run(engine::ScenarioSchedule{{{0, &a.setup}, {8, &a.setup}, {4, &a.setup}}}, spec, io::RecordLevel::indicators),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(engine::simulate_run(engine::ScenarioSchedule{{{0, nullptr}}}, spec, io::RecordLevel::indicators), std::invalid_argument);
 }
