@@ -182,7 +182,7 @@ TEST_CASE("A change dated at the start runs exactly as --set of the same value",
   }
 }
 
-TEST_CASE("--set changes the value before the first scheduled change; the schedule still applies", "[scenario]") {
+TEST_CASE("A --set value holds until the first scheduled change, which still applies", "[scenario]") {
   const scenario::Scenario loaded = scenario::load_scenario(scheduled, {"stage.nursery.application_probability=0.3"});
   REQUIRE(loaded.epochs.size() == 2);
   CHECK(loaded.epochs[0].setup.parameters.stages[0].application_probability == 0.3);
@@ -322,6 +322,16 @@ TEST_CASE("A problem that appears only when changes combine is reported at a cha
   CHECK(problem.line == 13);
   CHECK(contains(problem.message, "from 2022-01"));
   CHECK(contains(problem.message, "sector shares"));
+}
+
+TEST_CASE("A scheduled rate beyond the random-number counter is reported at its entry", "[scenario]") {
+  TempDir dir;
+  const Problem problem = the_problem(small_with(dir, "flood.toml", entry("2022-01", "source.grassroots.potential_per_month", "1e7")),
+                                      {"simulation.potential_scale=2"});
+  CHECK(problem.key == "source.grassroots.potential_per_month");
+  CHECK(problem.line == 5);
+  CHECK(contains(problem.message, "from 2022-01"));
+  CHECK(contains(problem.message, "grassroots"));
 }
 
 TEST_CASE("Schedule dates must be YYYY-MM within the simulated months", "[scenario]") {
@@ -475,7 +485,7 @@ TEST_CASE("The resolved text holds the schedule and round-trips", "[scenario]") 
   CHECK(loaded.schedule[1].value == "'policy-fit'");
 }
 
-TEST_CASE("check prints the schedule; run stores it and runs it on any thread count", "[scenario]") {
+TEST_CASE("check prints the schedule and run stores it and runs it on any thread count", "[scenario]") {
   TempDir dir;
   std::ostringstream out, err;
   REQUIRE(app::dispatch({"check", scheduled.string()}, "incubsim (test)", out, err) == app::exit_success);
