@@ -163,3 +163,49 @@ TEST_CASE("docs/parameters.md is generated from the registry", "[scenario]") {
     CHECK(markdown.find("| `" + spec.key + "` |") != std::string::npos);
   }
 }
+
+TEST_CASE("Budgets, rates and probabilities out of range are rejected with their key", "[scenario]") {
+  const std::string levers = std::string(INCUBSIM_SOURCE_DIR) + "/scenarios/test/levers.toml";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"policy.case_by_case_budget_per_year=-1", "policy.case_by_case_budget_per_year"},
+      {"finance.guidance_fund_capital=-5", "finance.guidance_fund_capital"},
+      {"finance.loan_guarantee_share=1.5", "finance.loan_guarantee_share"},
+      {"exits.relocation_at_transition=2", "exits.relocation_at_transition"},
+      {"policy.awareness_without_internet_plus=-0.1", "policy.awareness_without_internet_plus"},
+      {"integration.reserved_share=1.2", "integration.reserved_share"},
+      {"talent.found_share=3", "talent.found_share"},
+      {"leading_firms.acquisition_rate=1.5", "leading_firms.acquisition_rate"},
+      {"operator.base-operator.incentive=bonus", "operator.incentive"},
+      {"carrier.market-incubator.opening_rule=later", "carrier.opening_rule"},
+      {"source.recruited.direct_stage=garage", "source.direct_stage"},
+  };
+  for (const auto& [assignment, key] : cases) {
+    INFO(assignment);
+    try {
+      scenario::load_scenario(levers, {assignment});
+      FAIL("accepted " << assignment);
+    } catch (const scenario::ScenarioError& error) {
+      REQUIRE(error.problems().size() == 1);
+      CHECK(error.problems()[0].key == key);
+    }
+  }
+}
+
+TEST_CASE("An integrated base that skips a stage is rejected at the carrier", "[scenario]") {
+  const std::string levers = std::string(INCUBSIM_SOURCE_DIR) + "/scenarios/test/levers.toml";
+  // Without the incubator, the base goes from nursery to accelerator.
+  CHECK_NOTHROW(scenario::load_scenario(levers, {"carrier.incubator.enabled=false"}));  // carriers run apart: allowed
+  try {
+    scenario::load_scenario(levers, {"carrier.incubator.enabled=false", "integration.enabled=true"});
+    FAIL("an integrated base without an incubator was accepted");
+  } catch (const scenario::ScenarioError& error) {
+    REQUIRE(error.problems().size() == 1);
+    const scenario::Problem& problem = error.problems()[0];
+    CHECK(problem.key == "carrier.kind");
+    CHECK(problem.line > 0);
+    CHECK(problem.message.find("skips a stage") != std::string::npos);
+    CHECK(problem.message.find("incubator") != std::string::npos);
+  }
+  // Starting the base at the incubator skips nothing.
+  CHECK_NOTHROW(scenario::load_scenario(levers, {"carrier.nursery.enabled=false", "integration.enabled=true"}));
+}
