@@ -44,6 +44,17 @@ void open_carriers(RunState& state, const MonthContext& context) {
   }
 }
 
+// Staff capacity: an operator's staff serve tenants_per_staff residents each at full quality.
+void load_operators(RunState& state, const ModelSetup& setup) {
+  std::vector<int> residents(setup.parameters.operators.size(), 0);
+  for (std::size_t c = 0; c < setup.carriers.size(); ++c) residents[static_cast<std::size_t>(setup.carriers[c].operator_index)] += state.carriers[c].residents;
+  const int per_staff = setup.parameters.dynamics.tenants_per_staff;
+  for (std::size_t o = 0; o < residents.size(); ++o) {
+    const double capacity = static_cast<double>(setup.parameters.operators[o].staff) * per_staff;
+    state.operator_load_factor[o] = residents[o] > capacity ? capacity / residents[o] : 1.0;
+  }
+}
+
 void pay_operators(RunState& state, const ModelSetup& setup) {
   std::vector<bool> running(setup.parameters.operators.size(), false);
   std::vector<bool> in_base(setup.parameters.operators.size(), false);
@@ -128,6 +139,7 @@ void certify(RunState& state, const MonthContext& context) {
       v.high_tech_until = static_cast<std::int16_t>(month + d.high_tech_validity_months);
       if (!v.ever_high_tech) {
         v.ever_high_tech = true;
+        state.cumulative.high_tech += 1;
         if (v.ever_in_base) state.cumulative.high_tech_base += 1;
         context.sink.emit(month, index, EventKind::high_tech_certified, v.stage, v.stage, v.carrier);
       }
@@ -140,6 +152,7 @@ void certify(RunState& state, const MonthContext& context) {
       v.tech_sme_until = static_cast<std::int16_t>(month + 12);
       if (!v.ever_tech_sme) {
         v.ever_tech_sme = true;
+        state.cumulative.tech_sme += 1;
         if (v.ever_in_base) state.cumulative.tech_sme_base += 1;
         context.sink.emit(month, index, EventKind::tech_sme_certified, v.stage, v.stage, v.carrier);
       }
@@ -183,6 +196,7 @@ void calendar(RunState& state, const MonthContext& context) {
   if (calendar_month == 1 || context.month == 0) open_budgets(state, setup);
   open_carriers(state, context);
   pay_operators(state, setup);
+  load_operators(state, setup);
   if (calendar_month == 1) talent_programme(state, context);
   if (calendar_month == 12) {
     certify(state, context);

@@ -54,6 +54,7 @@ void finance(RunState& state, const MonthContext& context) {
       context.sink.emit(context.month, index, EventKind::loan, v.stage, v.stage, v.carrier, static_cast<float>(f.loan_amount));
       continue;
     }
+    if (state.budgets.investors <= 0.0 && state.budgets.guidance_fund <= 0.0) continue;  // no money to ask for
     // Investors: only ventures that know of them apply (Internet+ and the base's shared
     // investor network raise that).
     Stream stream = context.key.stream(v.stream_kind, v.stream_id, static_cast<std::uint32_t>(context.month), Purpose::finance);

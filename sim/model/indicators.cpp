@@ -84,6 +84,8 @@ enum Column : int {
   budget_left_guidance_fund,
   technology_mean_base,
   admitted_quality_sum,
+  tech_sme_cumulative,
+  high_tech_cumulative,
   column_count
 };
 
@@ -166,6 +168,8 @@ std::vector<IndicatorDefinition> make_registry() {
       {"budget_left_guidance_fund", "RMB", "county", "stock", "What is left of the guidance fund's capital."},
       {"technology_mean_base", "technology", "base", "stock", "Mean technology level of base residents (0 when none)."},
       {"admitted_quality_sum", "sd", "county", "flow", "Sum of the latent quality of ventures admitted this month (divide by admissions for the mean: how well screening selects)."},
+      {"tech_sme_cumulative", "firms", "county", "cumulative", "Firms first evaluated as technology-based SMEs since the start, county-wide."},
+      {"high_tech_cumulative", "firms", "county", "cumulative", "Firms first certified high-tech since the start, county-wide."},
   };
   return r;
 }
@@ -275,6 +279,8 @@ void compute_indicators(const RunState& state, const ModelSetup& setup, int mont
   row[budget_left_guidance_fund] = state.budgets.guidance_fund;
   row[technology_mean_base] = row[ventures_base] > 0 ? row[technology_mean_base] / row[ventures_base] : 0.0;
   row[admitted_quality_sum] = flows.admitted_quality;
+  row[tech_sme_cumulative] = state.cumulative.tech_sme;
+  row[high_tech_cumulative] = state.cumulative.high_tech;
   row[public_spending_cumulative] = state.cumulative.public_spending;
   row[cost_per_job] = row[jobs_base] > 0 ? state.cumulative.public_spending / row[jobs_base] : 0.0;
 }

@@ -46,7 +46,7 @@ struct OperatorParameters {
   std::string id;
   std::string name;
   std::string type = "private-company";  // see registry choices
-  int staff = 5;
+  int staff = 5;                    // service staff and mentors; each serves `tenants_per_staff` residents
   double service_quality = 0.5;     // 0..1: strength of training and growth services
   double screening_noise = 1.0;     // sd of the noise on the quality signal at admission
   std::string objective = "quality";  // quality | ability-to-pay | policy-fit
@@ -89,6 +89,8 @@ struct StageRules {
 };
 
 struct VentureDynamics {
+  int tenants_per_staff = 10;              // residents one operator staff member serves at full quality
+  double institute_technology_gain = 0.005;// monthly technology gain of residents of research-institute and agri-science-station operators
   double registration_probability = 0.08;  // monthly, for teams outside carriers
   double carrier_registration_boost = 1.0; // extra registration odds inside a carrier (x(1+b))
   double first_revenue = 20000.0;          // RMB/month when a firm first sells

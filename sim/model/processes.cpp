@@ -102,7 +102,8 @@ std::uint32_t add_venture(RunState& state, const MonthContext& context, const Ve
 double service_quality(const RunState& state, const ModelSetup& setup, int carrier) {
   const ResolvedCarrier& resolved = setup.carriers[static_cast<std::size_t>(carrier)];
   if (state.operator_unpaid[static_cast<std::size_t>(resolved.operator_index)]) return 0.0;
-  double quality = resolved.service_quality;
+  // An operator with too few staff and mentors for its residents spreads its services thin.
+  double quality = resolved.service_quality * state.operator_load_factor[static_cast<std::size_t>(resolved.operator_index)];
   if (setup.parameters.integration.enabled && resolved.in_base) quality += setup.parameters.integration.shared_service_quality;
   return std::min(quality, 1.0);
 }
@@ -134,6 +135,7 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
   state.applicants.resize(setup.carriers.size());
   state.flows.entries_by_source.assign(setup.parameters.sources.size(), 0);
   state.operator_unpaid.assign(setup.parameters.operators.size(), 0);
+  state.operator_load_factor.assign(setup.parameters.operators.size(), 1.0);
   state.budgets.guidance_fund = setup.parameters.finance.guidance_fund_capital;  // total, not annual
   state.ventures.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(setup.venture_bound() / 2 + 64, 1u << 26)));
   const VentureDynamics& d = setup.parameters.dynamics;
@@ -449,6 +451,8 @@ void innovation(RunState& state, const MonthContext& context) {
     // serve accelerator and park residents.
     if (v.stage == Stage::incubator || v.stage == Stage::park) gain += platform_gain;
     if (v.stage == Stage::accelerator || v.stage == Stage::park) gain += pilot_gain;
+    // Operators of type research institute or agri-science station transfer technology to their residents.
+    if (v.carrier >= 0 && setup.carriers[static_cast<std::size_t>(v.carrier)].technology_operator) gain += d.institute_technology_gain;
     v.technology = static_cast<float>(std::min(v.technology + gain * (1.0 - v.technology), 0.999));
     if (v.registered && state.draws[i].patent < d.patent_rate * v.technology && v.patents < 65535) v.patents += 1;
   }

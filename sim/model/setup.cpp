@@ -131,6 +131,7 @@ ModelSetup resolve(const ModelParameters& parameters) {
     resolved.per_outcome = op.incentive == "per-outcome";
     resolved.demand_opening = carrier.opening_rule == "demand";
     resolved.in_base = carrier.in_base;
+    resolved.technology_operator = op.type == "research-institute" || op.type == "agri-science-station";
     if (resolved.demand_opening && carrier.initial_residents > 0) {
       throw ResolveError("carrier.opening_rule", carrier.id, "carrier '" + carrier.id + "' opens on demand but has initial residents");
     }

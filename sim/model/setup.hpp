@@ -32,6 +32,7 @@ struct ResolvedCarrier {
   bool demand_opening = false;     // opened by a market operator when demand persists
   bool per_outcome = false;        // operator paid per graduation
   bool in_base = false;
+  bool technology_operator = false;  // run by a research institute or agri-science station
 };
 
 struct ResolvedTarget {

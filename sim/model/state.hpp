@@ -146,6 +146,8 @@ struct CumulativeCounters {
   int high_tech_base = 0;
   int talents_base = 0;
   int talents_arrived = 0;
+  int tech_sme = 0;   // county-wide first certifications
+  int high_tech = 0;
   int relocations = 0;
   int acquisitions = 0;
   double funding_raised = 0.0;
@@ -183,6 +185,7 @@ struct RunState {
   Budgets budgets;
   std::array<int, carrier_kind_count> last_month_waiting{};  // for demand-opened carriers
   std::vector<std::uint8_t> operator_unpaid;  // per operator: 1 when its budget line ran out this month
+  std::vector<double> operator_load_factor;   // per operator: min(1, staff x tenants_per_staff / residents), set monthly
   std::array<std::uint32_t, 4> next_entrant_by_source{};  // potential entrants drawn so far, per source
   std::uint32_t next_programme_talent = 0;
   std::uint64_t venture_months = 0;

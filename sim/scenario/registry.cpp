@@ -118,6 +118,8 @@ ParameterRegistry make_registry() {
   using D = model::VentureDynamics;
   const ValueType real = ValueType::real;
   const ValueType integer = ValueType::integer;
+  s.push_back(dynamics(&D::tenants_per_staff, integer, "tenants_per_staff", "ventures/person", 1, 10000, "MOST national incubator criteria: one service staff and one mentor per 10 tenants (CALIBRATION.md)", "Residents one operator staff member serves at full service quality; beyond that, services thin out in proportion."));
+  s.push_back(dynamics(&D::institute_technology_gain, real, "institute_technology_gain", "share/month", 0, 1, assumption, "Monthly technology gain (towards 1) of residents of carriers run by research institutes or agri-science stations."));
   s.push_back(dynamics(&D::registration_probability, real, "registration_probability", "1/month", 0, 1, assumption, "Monthly chance that a team outside carriers registers as a firm."));
   s.push_back(dynamics(&D::carrier_registration_boost, real, "carrier_registration_boost", "factor", 0, 100, assumption, "Registration odds inside a carrier are multiplied by (1 + this)."));
   s.push_back(dynamics(&D::first_revenue, real, "first_revenue", "RMB/month", 0, 1e9, assumption, "Monthly revenue when a firm of average quality first sells (scaled by exp(0.5 quality))."));

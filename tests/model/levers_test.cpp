@@ -222,3 +222,26 @@ TEST_CASE("Lever: recruited firms enter the accelerator directly", "[model][leve
 TEST_CASE("Lever: a lower tech-SME score bar certifies more firms", "[model][lever]") {
   check_increases(paired_effect({"dynamics.tech_sme_min_score=40"}, {"dynamics.tech_sme_min_score=70"}, "tech_sme_stock", Measure::final_value));
 }
+
+TEST_CASE("Lever: leading firms' purchases lower cash failures", "[model][lever]") {
+  check_decreases(paired_effect({"leading_firms.count=3", "leading_firms.acquisition_rate=0", "leading_firms.mentoring_growth=0",
+                                 "leading_firms.purchase_revenue_share=0.3"},
+                                {"leading_firms.count=3", "leading_firms.acquisition_rate=0", "leading_firms.mentoring_growth=0",
+                                 "leading_firms.purchase_revenue_share=0"},
+                                "exits_failure_cash", Measure::sum));
+}
+
+TEST_CASE("Lever: operators with too few staff spread services thin", "[model][lever]") {
+  check_decreases(paired_effect({"operator.base-operator.staff=1"}, {"operator.base-operator.staff=20"}, "talents_cultivated_base",
+                                Measure::final_value));
+}
+
+TEST_CASE("Lever: research-institute operators transfer technology", "[model][lever]") {
+  check_increases(paired_effect({"operator.base-operator.type=research-institute"}, {"operator.base-operator.type=private-company"},
+                                "technology_mean_base", Measure::sum));
+}
+
+TEST_CASE("Lever: selecting on ability to pay admits weaker ventures", "[model][lever]") {
+  check_decreases(paired_effect({"operator.base-operator.objective=ability-to-pay"}, {"operator.base-operator.objective=quality"},
+                                "admitted_quality_sum", Measure::mean_per_admission));
+}
