@@ -261,11 +261,20 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
 }
 
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-  po::options_description options("incubsim params [--markdown]");
-  options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md");
+  po::options_description options("incubsim params [--markdown | --indicators]");
+  options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md")(
+      "indicators", "list the indicators (name, unit, scope, measure, description) targets can name");
   const po::variables_map values = parse(arguments, options, {});
   if (values.count("help")) {
     out << options << "\n";
+    return exit_success;
+  }
+  if (values.count("indicators")) {
+    for (const auto& indicator : model::indicator_registry()) {
+      out << indicator.name << "  (" << indicator.unit << ", " << indicator.scope << ", " << indicator.measure << ")\n    "
+          << indicator.description << "\n";
+    }
+    err << "incubsim params: " << model::indicator_registry().size() << " indicators; 0 runs, 0 venture-months\n";
     return exit_success;
   }
   out << (values.count("markdown") ? scenario::parameters_markdown() : scenario::parameters_text());
@@ -303,7 +312,7 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
       "usage: incubsim <command> [options]\n"
       "  run SCENARIO [-r N] [--seed S] [-o FILE.h5] [--set K=V]... [--record LEVEL] [--threads N] [--force] [--quiet]\n"
       "  check SCENARIO [--set K=V]...   validate, print the resolved scenario\n"
-      "  params [--markdown]             the parameter registry\n"
+      "  params [--markdown|--indicators] the parameter registry, or the indicators\n"
       "  info FILE.h5                    summarise a results file\n"
       "exit codes: 0 success, 1 runtime failure, 2 bad input\n";
   if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" || arguments[0] == "help") {

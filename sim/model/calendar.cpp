@@ -17,13 +17,15 @@ void reset_flows(FlowCounters& flows) {
   flows.entries_by_source = entries;
 }
 
-void open_budgets(RunState& state, const ModelSetup& setup) {
+// Annual lines open each January; a run starting later in the year gets the months it has left.
+void open_budgets(RunState& state, const ModelSetup& setup, int calendar_month) {
   const PolicyParameters& policy = setup.parameters.policy;
-  state.budgets.rent_subsidy = policy.rent_subsidy_budget_per_year;
-  state.budgets.operators = policy.operator_budget_per_year;
-  state.budgets.training = static_cast<double>(policy.training_places_per_month) * 12.0 * policy.training_cost_per_place;
-  state.budgets.case_by_case = policy.case_by_case_budget_per_year;
-  state.budgets.investors = setup.parameters.finance.investor_capital_per_year;
+  const double share = (13.0 - calendar_month) / 12.0;
+  state.budgets.rent_subsidy = share * policy.rent_subsidy_budget_per_year;
+  state.budgets.operators = share * policy.operator_budget_per_year;
+  state.budgets.training = share * static_cast<double>(policy.training_places_per_month) * 12.0 * policy.training_cost_per_place;
+  state.budgets.case_by_case = share * policy.case_by_case_budget_per_year;
+  state.budgets.investors = share * setup.parameters.finance.investor_capital_per_year;
 }
 
 void open_carriers(RunState& state, const MonthContext& context) {
@@ -94,6 +96,9 @@ void talent_programme(RunState& state, const MonthContext& context) {
       Stream stream = context.key.stream(EntityKind::programme_talent, number, 0, Purpose::entrant_attributes);
       const SourceParameters& source = setup.parameters.sources[static_cast<std::size_t>(setup.talent_source)];
       Venture v = draw_venture(setup, source, stream);
+      v.registered = source.registered;
+      v.direct_stage = static_cast<std::uint8_t>(setup.source_direct_stage[static_cast<std::size_t>(setup.talent_source)]);
+      v.recruited_direct = v.direct_stage > 0;
       v.stream_kind = EntityKind::programme_talent;
       v.stream_id = number;
       v.origin = static_cast<std::uint8_t>(setup.talent_source);
@@ -166,6 +171,7 @@ void review_levels(RunState& state, const MonthContext& context) {
   for (std::size_t c = 0; c < state.carriers.size(); ++c) {
     CarrierState& carrier = state.carriers[c];
     if (!carrier.open || context.setup.carriers[c].level == CarrierLevel::none) continue;  // outside the level system
+    if (context.month - carrier.opening_month < 12) continue;  // reviewed once open a full year
     const bool national = carrier.residents >= rules.national_min_residents && carrier.graduates >= rules.national_min_graduates;
     const bool provincial = carrier.residents >= rules.provincial_min_residents && carrier.graduates >= rules.provincial_min_graduates;
     const int deserved = national ? 3 : provincial ? 2 : 1;
@@ -193,7 +199,7 @@ void calendar(RunState& state, const MonthContext& context) {
   state.last_month_waiting = state.flows.waiting;
   reset_flows(state.flows);
   const int calendar_month = (setup.start_month - 1 + context.month) % 12 + 1;
-  if (calendar_month == 1 || context.month == 0) open_budgets(state, setup);
+  if (calendar_month == 1 || context.month == 0) open_budgets(state, setup, calendar_month);
   open_carriers(state, context);
   pay_operators(state, setup);
   load_operators(state, setup);

@@ -139,7 +139,7 @@ std::vector<IndicatorDefinition> make_registry() {
       {"tech_sme_cumulative_base", "firms", "base", "cumulative", "Firms first evaluated as technology-based SMEs while in or after the base, since the start."},
       {"high_tech_stock", "firms", "county", "stock", "Firms holding a valid high-tech enterprise (高新技术企业) certificate."},
       {"high_tech_cumulative_base", "firms", "base", "cumulative", "Firms first certified high-tech while in or after the base, since the start."},
-      {"talents_cultivated_base", "persons", "base", "cumulative", "Innovative talents cultivated: founders whose skill reached the talent threshold while resident in the base (one per venture)."},
+      {"talents_cultivated_base", "persons", "base", "cumulative", "Innovative talents cultivated: founders whose skill crossed the talent threshold while resident in the base (one per venture), plus programme talents who joined base residents."},
       {"public_spending", "RMB/month", "county", "flow", "Public spending this month, all policy lines (see spending_*)."},
       {"public_spending_cumulative", "RMB", "county", "cumulative", "Public spending since the start."},
       {"cost_per_job", "RMB/person", "base", "cumulative", "Cumulative public spending per job in the base (0 when the base has no jobs)."},

@@ -168,7 +168,7 @@ struct PolicyParameters {
   double training_cost_per_place = 2000.0;  // RMB
   double case_by_case_budget_per_year = 0.0;// RMB for 一事一议 support
   double case_by_case_grant = 500000.0;     // RMB per supported venture
-  double case_by_case_min_growth = 0.05;    // monthly revenue growth (last 6 months) that counts as high-growth
+  double case_by_case_min_growth = 0.05;    // smoothed monthly revenue growth (0.8 x previous + 0.2 x this month) that counts as high-growth
   double case_by_case_relocation_factor = 0.3; // relocation hazard multiplier after support (land, space)
   double rent_subsidy_budget_per_year = 1e12;  // RMB; subsidies stop for the year when it runs out
   double operator_budget_per_year = 1e12;      // RMB; operators' public cost
@@ -177,7 +177,7 @@ struct PolicyParameters {
 // Talent programmes (Zibo talent 37 articles, Yiyuan talent 25 articles; BRIEF.md safeguards 2, 4).
 struct TalentParameters {
   int talents_per_year = 0;            // high-level talents brought in each January
-  double cost_per_talent = 300000.0;   // RMB from the talent budget line
+  double cost_per_talent = 300000.0;   // RMB, paid from the public budget (spending_talent; no cap)
   double found_share = 0.3;            // share who found a venture (the others join one)
   double join_skill_gain = 0.1;        // founder-skill gain of a venture a talent joins
 };
