@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/scenario_problems.hpp"
 #include "support/temp_dir.hpp"
 
 #include <algorithm>
@@ -19,42 +20,23 @@
 using namespace incubsim;
 namespace fs = std::filesystem;
 using scenario::Problem;
+using incubsim::testing::contains;
+using incubsim::testing::problems_of;
+using incubsim::testing::same_file;
+using incubsim::testing::source_file;
+using incubsim::testing::the_problem;
 
 namespace {
 
-fs::path source_file(const std::string& relative) { return fs::path(INCUBSIM_SOURCE_DIR) / relative; }
 fs::path bad(const std::string& name) { return source_file("scenarios/test/bad/" + name); }
 const fs::path small = source_file("scenarios/test/small.toml");
 const fs::path baseline = source_file("scenarios/yiyuan/baseline-4n.toml");
 
 using incubsim::testing::TempDir;
 
-// The problems loading reports; fails the test when the scenario loads.
-std::vector<Problem> problems_of(const fs::path& path, const std::vector<std::string>& overrides = {}) {
-  try {
-    scenario::load_scenario(path, overrides);
-  } catch (const scenario::ScenarioError& error) {
-    REQUIRE_FALSE(error.problems().empty());
-    return error.problems();
-  }
-  FAIL("loaded without problems: " << path.string());
-  return {};
-}
 
-// The one problem loading reports.
-Problem the_problem(const fs::path& path, const std::vector<std::string>& overrides = {}) {
-  const std::vector<Problem> problems = problems_of(path, overrides);
-  INFO("first problem: " << problems.front().to_string());
-  REQUIRE(problems.size() == 1);
-  return problems.front();
-}
 
-bool same_file(const std::string& reported, const fs::path& expected) {
-  std::error_code error;
-  return fs::equivalent(reported, expected, error);
-}
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 
