@@ -81,7 +81,7 @@ void finance(RunState& state, const MonthContext& context) {
     const bool follow_on = v.funding_rounds > 0;
     const double threshold = follow_on ? f.follow_on_threshold : f.investor_threshold;
     const double ticket = follow_on ? f.follow_on_multiple * v.last_ticket : f.investor_ticket;
-    if (applicants[a].investor_signal < threshold || follow_on && v.growth <= 0.0F) continue;
+    if (applicants[a].investor_signal < threshold || (follow_on && v.growth <= 0.0F)) continue;
     if (!spend(state.budgets.investors, ticket)) continue;
     invest(state, context, applicants[a], ticket, false);
     funded[a] = 1;
