@@ -11,10 +11,9 @@ namespace {
 constexpr std::uint32_t no_venture = 0xFFFFFFFFu;
 
 void reset_flows(FlowCounters& flows) {
-  std::fill(flows.entries_by_source.begin(), flows.entries_by_source.end(), 0);
-  const std::vector<int> entries = std::move(flows.entries_by_source);
+  std::vector<int> entries(flows.entries_by_source.size(), 0);
   flows = FlowCounters{};
-  flows.entries_by_source = entries;
+  flows.entries_by_source = std::move(entries);
 }
 
 // Annual lines open each January; a run starting later in the year gets the months it has left.

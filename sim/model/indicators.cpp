@@ -254,8 +254,7 @@ void compute_indicators(const RunState& state, const ModelSetup& setup, int mont
   row[tech_sme_cumulative_base] = state.cumulative.tech_sme_base;
   row[high_tech_cumulative_base] = state.cumulative.high_tech_base;
   row[talents_cultivated_base] = state.cumulative.talents_base;
-  row[public_spending] = flows.rent_subsidy_spending + flows.operator_spending + flows.training_spending +
-                        flows.case_by_case_spending + flows.talent_spending + flows.guidance_fund_spending + flows.guarantee_spending;
+  row[public_spending] = flows.public_spending();
   row[relocations] = flows.relocations;
   row[relocations_cumulative] = state.cumulative.relocations;
   row[acquisitions] = flows.acquisitions;

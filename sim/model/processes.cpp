@@ -571,10 +571,7 @@ void exits(RunState& state, const MonthContext& context) {
     context.sink.emit(month, index, cause, from, Stage::outside, carrier);
   }
   // Every public budget line spent this month counts towards the running total.
-  const FlowCounters& flows = state.flows;
-  state.cumulative.public_spending += flows.rent_subsidy_spending + flows.operator_spending + flows.training_spending +
-                                      flows.case_by_case_spending + flows.talent_spending + flows.guidance_fund_spending +
-                                      flows.guarantee_spending;
+  state.cumulative.public_spending += state.flows.public_spending();
 }
 
 }  // namespace incubsim::model

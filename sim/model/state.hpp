@@ -126,6 +126,12 @@ struct FlowCounters {
   int case_by_case = 0;
   int carriers_opened = 0;
   double admitted_quality = 0.0;   // latent quality of this month's admissions, summed
+
+  // This month's public spending over every policy line.
+  double public_spending() const {
+    return rent_subsidy_spending + operator_spending + training_spending + case_by_case_spending + talent_spending +
+           guidance_fund_spending + guarantee_spending;
+  }
 };
 
 // What is left this year (or in total, for the guidance fund) of each public budget line and

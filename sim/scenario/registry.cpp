@@ -93,64 +93,6 @@ ParameterRegistry make_registry() {
   s.push_back(make_binding<M>("scenario", "description", &M::description, ValueType::text, "", -infinity, infinity, "", "What the scenario represents."));
 
   // [simulation]
-  auto simulation = [](auto member, ValueType type, std::string name, std::string unit, double min, double max, std::string provenance, std::string meaning) {
-    FieldBinding<M> b;
-    b.name = name;
-    b.spec = ParameterSpec{"simulation." + name, type, std::move(unit), "", min, max, {}, std::move(provenance), std::move(meaning)};
-    b.field = [member](M& m) -> FieldRef { return &(m.simulation.*member); };
-    return b;
-  };
-  s.push_back(simulation(&model::SimulationParameters::start, ValueType::month, "start", "YYYY-MM", -infinity, infinity,
-                         "plan issued 2021-07-29 (BRIEF.md)", "First simulated month."));
-  s.push_back(simulation(&model::SimulationParameters::horizon_months, ValueType::integer, "horizon_months", "months", 1, 1000000,
-                         "plan runs to end 2025 (BRIEF.md)", "Number of simulated months; validation also holds it to the RNG counter's 16-bit month field and the results' 16-bit month columns (at most 32,767)."));
-  s.push_back(simulation(&model::SimulationParameters::potential_scale, ValueType::real, "potential_scale", "factor", 0, 1e6, assumption,
-                         "Multiplies every source's potential entrants (benchmark and county-size studies)."));
-
-  // [dynamics]
-  auto dynamics = [](auto member, ValueType type, std::string name, std::string unit, double min, double max, std::string provenance, std::string meaning) {
-    FieldBinding<M> b;
-    b.name = name;
-    b.spec = ParameterSpec{"dynamics." + name, type, std::move(unit), "", min, max, {}, std::move(provenance), std::move(meaning)};
-    b.field = [member](M& m) -> FieldRef { return &(m.dynamics.*member); };
-    return b;
-  };
-  using D = model::VentureDynamics;
-  const ValueType real = ValueType::real;
-  const ValueType integer = ValueType::integer;
-  s.push_back(dynamics(&D::tenants_per_staff, integer, "tenants_per_staff", "ventures/person", 1, 10000, "MOST national incubator criteria: one service staff and one mentor per 10 tenants (CALIBRATION.md)", "Residents one operator staff member serves at full service quality; beyond that, services thin out in proportion."));
-  s.push_back(dynamics(&D::institute_technology_gain, real, "institute_technology_gain", "share/month", 0, 1, assumption, "Monthly technology gain (towards 1) of residents of carriers run by research institutes or agri-science stations."));
-  s.push_back(dynamics(&D::registration_probability, real, "registration_probability", "1/month", 0, 1, assumption, "Monthly chance that a team outside carriers registers as a firm."));
-  s.push_back(dynamics(&D::carrier_registration_boost, real, "carrier_registration_boost", "factor", 0, 100, assumption, "Registration odds inside a carrier are multiplied by (1 + this)."));
-  s.push_back(dynamics(&D::first_revenue, real, "first_revenue", "RMB/month", 0, 1e9, assumption, "Monthly revenue when a firm of average quality first sells (scaled by exp(0.5 quality))."));
-  s.push_back(dynamics(&D::revenue_growth, real, "revenue_growth", "1/month", -1, 1, assumption, "Baseline monthly log-growth of revenue."));
-  s.push_back(dynamics(&D::quality_growth_effect, real, "quality_growth_effect", "1/month per sd", -1, 1, assumption, "Extra monthly log-growth per standard deviation of latent quality."));
-  s.push_back(dynamics(&D::skill_growth_effect, real, "skill_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth at founder skill 1."));
-  s.push_back(dynamics(&D::technology_growth_effect, real, "technology_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth at technology level 1."));
-  s.push_back(dynamics(&D::service_growth_effect, real, "service_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth inside a carrier whose operator's service quality is 1."));
-  s.push_back(dynamics(&D::revenue_volatility, real, "revenue_volatility", "1/sqrt(month)", 0, 5, assumption, "Standard deviation of the monthly log-revenue shock."));
-  s.push_back(dynamics(&D::revenue_per_employee, real, "revenue_per_employee", "RMB/month", 1, 1e9, assumption, "Monthly revenue that sustains one job; sets the target headcount."));
-  s.push_back(dynamics(&D::headcount_adjustment, real, "headcount_adjustment", "share/month", 0, 1, assumption, "Share of the gap to the target headcount closed each month."));
-  s.push_back(dynamics(&D::wage_per_month, real, "wage_per_month", "RMB/month", 0, 1e7, assumption, "Monthly cost of one employee of a registered firm."));
-  s.push_back(dynamics(&D::other_costs_per_month, real, "other_costs_per_month", "RMB/month", 0, 1e8, assumption, "Monthly costs other than wages and rent (teams pay only these)."));
-  s.push_back(dynamics(&D::skill_learning_outside, real, "skill_learning_outside", "share/month", 0, 1, assumption, "Monthly closing of the gap between founder skill and 1, outside carriers."));
-  s.push_back(dynamics(&D::skill_learning_in_carrier, real, "skill_learning_in_carrier", "share/month", 0, 1, assumption, "Monthly skill learning inside a carrier, at operator service quality 1."));
-  s.push_back(dynamics(&D::rd_share, real, "rd_share", "share of revenue", 0, 1, assumption, "Share of revenue spent on R&D; raises technology."));
-  s.push_back(dynamics(&D::technology_learning, real, "technology_learning", "share/month", 0, 1, assumption, "Monthly technology gain at founder skill 1 (towards 1)."));
-  s.push_back(dynamics(&D::patent_rate, real, "patent_rate", "patents/month", 0, 10, assumption, "Monthly chance of a new patent at technology 1 (registered firms)."));
-  s.push_back(dynamics(&D::hazard_scale_months, real, "hazard_scale_months", "months", 1, 10000, calibrated_bls, "Scale alpha of the log-logistic failure hazard: half of ventures would survive alpha months from the hazard alone."));
-  s.push_back(dynamics(&D::hazard_shape, real, "hazard_shape", "", 0.05, 20, calibrated_bls, "Shape beta of the log-logistic hazard: <= 1 falls with age (US), > 1 rises then falls (China's inverted U)."));
-  s.push_back(dynamics(&D::hazard_multiplier, real, "hazard_multiplier", "factor", 0, 100, assumption, "Scales the whole failure hazard."));
-  s.push_back(dynamics(&D::talent_skill_threshold, real, "talent_skill_threshold", "skill", 0, 1, assumption, "Founder skill at which a base resident counts as an innovative talent cultivated."));
-  s.push_back(dynamics(&D::tech_sme_min_score, real, "tech_sme_min_score", "points", 0, 100, tech_sme_rules, "Evaluation score needed: S&T staff points (20 at a 30% share) + R&D points (50 at 6% of revenue) + IP points (30 with a patent, else 30 x technology)."));
-  s.push_back(dynamics(&D::high_tech_min_technology, real, "high_tech_min_technology", "technology", 0, 1, high_tech_rules, "Technology level standing in for the innovation-capability evaluation."));
-  s.push_back(dynamics(&D::high_tech_min_patents, integer, "high_tech_min_patents", "patents", 0, 1000, high_tech_rules, "Patents needed as owned IP on the core technology."));
-  s.push_back(dynamics(&D::high_tech_validity_months, integer, "high_tech_validity_months", "months", 1, 600, high_tech_rules, "Validity of a high-tech certificate before re-evaluation."));
-  s.push_back(dynamics(&D::high_tech_min_st_staff_share, real, "high_tech_min_st_staff_share", "share", 0, 1, high_tech_rules, "Science-and-technology staff share of employees needed."));
-  s.push_back(dynamics(&D::high_tech_min_product_share, real, "high_tech_min_product_share", "share", 0, 1, high_tech_rules, "High-tech products' share of revenue needed."));
-  s.push_back(dynamics(&D::st_staff_share_mean, real, "st_staff_share_mean", "share", 0, 1, assumption, "Mean science-and-technology staff share of entrants (each venture draws its own, sd 0.08)."));
-  s.push_back(dynamics(&D::high_tech_product_share_mean, real, "high_tech_product_share_mean", "share", 0, 1, assumption, "Mean high-tech product share of revenue at technology 0.5 (rises with technology)."));
-
   // Plain sections bound to a member struct of ModelParameters.
   auto section = [&s](std::string prefix, auto section_member) {
     return [&s, prefix, section_member](auto member, ValueType type, std::string name, std::string unit, double min, double max,
@@ -162,6 +104,52 @@ ParameterRegistry make_registry() {
       s.push_back(std::move(b));
     };
   };
+  auto simulation = section("simulation", &M::simulation);
+  simulation(&model::SimulationParameters::start, ValueType::month, "start", "YYYY-MM", -infinity, infinity,
+                         "plan issued 2021-07-29 (BRIEF.md)", "First simulated month.");
+  simulation(&model::SimulationParameters::horizon_months, ValueType::integer, "horizon_months", "months", 1, 1000000,
+                         "plan runs to end 2025 (BRIEF.md)", "Number of simulated months; validation also holds it to the RNG counter's 16-bit month field and the results' 16-bit month columns (at most 32,767).");
+  simulation(&model::SimulationParameters::potential_scale, ValueType::real, "potential_scale", "factor", 0, 1e6, assumption,
+                         "Multiplies every source's potential entrants (benchmark and county-size studies).");
+
+  // [dynamics]
+  auto dynamics = section("dynamics", &M::dynamics);
+  using D = model::VentureDynamics;
+  const ValueType real = ValueType::real;
+  const ValueType integer = ValueType::integer;
+  dynamics(&D::tenants_per_staff, integer, "tenants_per_staff", "ventures/person", 1, 10000, "MOST national incubator criteria: one service staff and one mentor per 10 tenants (CALIBRATION.md)", "Residents one operator staff member serves at full service quality; beyond that, services thin out in proportion.");
+  dynamics(&D::institute_technology_gain, real, "institute_technology_gain", "share/month", 0, 1, assumption, "Monthly technology gain (towards 1) of residents of carriers run by research institutes or agri-science stations.");
+  dynamics(&D::registration_probability, real, "registration_probability", "1/month", 0, 1, assumption, "Monthly chance that a team outside carriers registers as a firm.");
+  dynamics(&D::carrier_registration_boost, real, "carrier_registration_boost", "factor", 0, 100, assumption, "Registration odds inside a carrier are multiplied by (1 + this).");
+  dynamics(&D::first_revenue, real, "first_revenue", "RMB/month", 0, 1e9, assumption, "Monthly revenue when a firm of average quality first sells (scaled by exp(0.5 quality)).");
+  dynamics(&D::revenue_growth, real, "revenue_growth", "1/month", -1, 1, assumption, "Baseline monthly log-growth of revenue.");
+  dynamics(&D::quality_growth_effect, real, "quality_growth_effect", "1/month per sd", -1, 1, assumption, "Extra monthly log-growth per standard deviation of latent quality.");
+  dynamics(&D::skill_growth_effect, real, "skill_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth at founder skill 1.");
+  dynamics(&D::technology_growth_effect, real, "technology_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth at technology level 1.");
+  dynamics(&D::service_growth_effect, real, "service_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth inside a carrier whose operator's service quality is 1.");
+  dynamics(&D::revenue_volatility, real, "revenue_volatility", "1/sqrt(month)", 0, 5, assumption, "Standard deviation of the monthly log-revenue shock.");
+  dynamics(&D::revenue_per_employee, real, "revenue_per_employee", "RMB/month", 1, 1e9, assumption, "Monthly revenue that sustains one job; sets the target headcount.");
+  dynamics(&D::headcount_adjustment, real, "headcount_adjustment", "share/month", 0, 1, assumption, "Share of the gap to the target headcount closed each month.");
+  dynamics(&D::wage_per_month, real, "wage_per_month", "RMB/month", 0, 1e7, assumption, "Monthly cost of one employee of a registered firm.");
+  dynamics(&D::other_costs_per_month, real, "other_costs_per_month", "RMB/month", 0, 1e8, assumption, "Monthly costs other than wages and rent (teams pay only these).");
+  dynamics(&D::skill_learning_outside, real, "skill_learning_outside", "share/month", 0, 1, assumption, "Monthly closing of the gap between founder skill and 1, outside carriers.");
+  dynamics(&D::skill_learning_in_carrier, real, "skill_learning_in_carrier", "share/month", 0, 1, assumption, "Monthly skill learning inside a carrier, at operator service quality 1.");
+  dynamics(&D::rd_share, real, "rd_share", "share of revenue", 0, 1, assumption, "Share of revenue spent on R&D; raises technology.");
+  dynamics(&D::technology_learning, real, "technology_learning", "share/month", 0, 1, assumption, "Monthly technology gain at founder skill 1 (towards 1).");
+  dynamics(&D::patent_rate, real, "patent_rate", "patents/month", 0, 10, assumption, "Monthly chance of a new patent at technology 1 (registered firms).");
+  dynamics(&D::hazard_scale_months, real, "hazard_scale_months", "months", 1, 10000, calibrated_bls, "Scale alpha of the log-logistic failure hazard: half of ventures would survive alpha months from the hazard alone.");
+  dynamics(&D::hazard_shape, real, "hazard_shape", "", 0.05, 20, calibrated_bls, "Shape beta of the log-logistic hazard: <= 1 falls with age (US), > 1 rises then falls (China's inverted U).");
+  dynamics(&D::hazard_multiplier, real, "hazard_multiplier", "factor", 0, 100, assumption, "Scales the whole failure hazard.");
+  dynamics(&D::talent_skill_threshold, real, "talent_skill_threshold", "skill", 0, 1, assumption, "Founder skill at which a base resident counts as an innovative talent cultivated.");
+  dynamics(&D::tech_sme_min_score, real, "tech_sme_min_score", "points", 0, 100, tech_sme_rules, "Evaluation score needed: S&T staff points (20 at a 30% share) + R&D points (50 at 6% of revenue) + IP points (30 with a patent, else 30 x technology).");
+  dynamics(&D::high_tech_min_technology, real, "high_tech_min_technology", "technology", 0, 1, high_tech_rules, "Technology level standing in for the innovation-capability evaluation.");
+  dynamics(&D::high_tech_min_patents, integer, "high_tech_min_patents", "patents", 0, 1000, high_tech_rules, "Patents needed as owned IP on the core technology.");
+  dynamics(&D::high_tech_validity_months, integer, "high_tech_validity_months", "months", 1, 600, high_tech_rules, "Validity of a high-tech certificate before re-evaluation.");
+  dynamics(&D::high_tech_min_st_staff_share, real, "high_tech_min_st_staff_share", "share", 0, 1, high_tech_rules, "Science-and-technology staff share of employees needed.");
+  dynamics(&D::high_tech_min_product_share, real, "high_tech_min_product_share", "share", 0, 1, high_tech_rules, "High-tech products' share of revenue needed.");
+  dynamics(&D::st_staff_share_mean, real, "st_staff_share_mean", "share", 0, 1, assumption, "Mean science-and-technology staff share of entrants (each venture draws its own, sd 0.08).");
+  dynamics(&D::high_tech_product_share_mean, real, "high_tech_product_share_mean", "share", 0, 1, assumption, "Mean high-tech product share of revenue at technology 0.5 (rises with technology).");
+
   const ValueType boolean = ValueType::boolean;
   const char* const plan_safeguards = "BRIEF.md safeguards (plan section 4)";
 
