@@ -19,9 +19,6 @@ int choice_index(const std::array<const char*, N>& names, const std::string& val
   return -1;
 }
 
-constexpr std::array<const char*, 4> carrier_kinds = {"nursery", "incubator", "accelerator", "park"};
-constexpr std::array<const char*, 4> carrier_levels = {"none", "municipal", "provincial", "national"};
-constexpr std::array<const char*, 3> objectives = {"quality", "ability-to-pay", "policy-fit"};
 
 int month_index(const ModelSetup& setup, const std::string& text) {
   const auto [year, month] = parse_year_month(text);
@@ -30,7 +27,7 @@ int month_index(const ModelSetup& setup, const std::string& text) {
 
 }  // namespace
 
-const char* carrier_kind_name(int kind) { return carrier_kinds.at(static_cast<std::size_t>(kind)); }
+const char* carrier_kind_name(int kind) { return carrier_kind_names.at(static_cast<std::size_t>(kind)); }
 
 std::pair<int, int> parse_year_month(const std::string& text) {
   int year = 0;
@@ -103,7 +100,7 @@ ModelSetup resolve(const ModelParameters& parameters) {
     if (origin_seen[static_cast<std::size_t>(origin)]) throw ResolveError("source.id", source.id, "source '" + source.id + "' is declared twice");
     origin_seen[static_cast<std::size_t>(origin)] = true;
     setup.source_origin.push_back(origin);
-    setup.source_direct_stage.push_back(choice_index(carrier_kinds, source.direct_stage));
+    setup.source_direct_stage.push_back(choice_index(carrier_kind_names, source.direct_stage));
     const auto index = static_cast<int>(setup.source_origin.size()) - 1;
     if (origin == 1) setup.talent_source = index;
     if (origin == 2) setup.spin_off_source = index;
@@ -115,8 +112,8 @@ ModelSetup resolve(const ModelParameters& parameters) {
     if (!carrier.enabled) continue;
     ResolvedCarrier resolved;
     resolved.parameter_index = static_cast<int>(i);
-    resolved.kind = static_cast<CarrierKind>(choice_index(carrier_kinds, carrier.kind));
-    resolved.level = static_cast<CarrierLevel>(choice_index(carrier_levels, carrier.level));
+    resolved.kind = static_cast<CarrierKind>(choice_index(carrier_kind_names, carrier.kind));
+    resolved.level = static_cast<CarrierLevel>(choice_index(carrier_level_names, carrier.level));
     resolved.operator_index = -1;
     for (std::size_t o = 0; o < parameters.operators.size(); ++o) {
       if (parameters.operators[o].id == carrier.operator_id) resolved.operator_index = static_cast<int>(o);
@@ -127,7 +124,7 @@ ModelSetup resolve(const ModelParameters& parameters) {
     const OperatorParameters& op = parameters.operators[static_cast<std::size_t>(resolved.operator_index)];
     resolved.service_quality = op.service_quality;
     resolved.screening_noise = op.screening_noise;
-    resolved.objective = static_cast<SelectionObjective>(choice_index(objectives, op.objective));
+    resolved.objective = static_cast<SelectionObjective>(choice_index(objective_names, op.objective));
     resolved.per_outcome = op.incentive == "per-outcome";
     resolved.demand_opening = carrier.opening_rule == "demand";
     resolved.in_base = carrier.in_base;

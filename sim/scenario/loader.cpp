@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> element_tables = {"sector", "source", "operator", "carrier", "target"};
-const std::vector<std::string> stage_kinds = {"nursery", "incubator", "accelerator", "park"};
+const std::vector<std::string> stage_kinds(model::carrier_kind_names.begin(), model::carrier_kind_names.end());
 
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys = [] {

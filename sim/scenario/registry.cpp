@@ -1,5 +1,7 @@
 #include "scenario/registry.hpp"
 
+#include "model/setup.hpp"
+
 #include <cmath>
 #include <sstream>
 
@@ -75,6 +77,12 @@ void fill_defaults(std::vector<FieldBinding<Owner>>& bindings, Owner owner) {
         },
         binding.field(owner));
   }
+}
+
+// The names the model resolves, as a key's choices.
+template <std::size_t N>
+std::vector<std::string> choices(const std::array<const char*, N>& names) {
+  return {names.begin(), names.end()};
 }
 
 template <class Element>
@@ -287,7 +295,7 @@ ParameterRegistry make_registry() {
   r.source.meaning = "A source of potential entrants: grassroots, talent, spin-off or recruited.";
   auto& source = r.source.fields;
   source.push_back(make_binding<SourceParameters>("source", "id", &SourceParameters::id, ValueType::choice, "", -infinity, infinity, "", "Which origin this source is."));
-  required(source.back()).spec.choices = {"grassroots", "talent", "spin-off", "recruited"};
+  required(source.back()).spec.choices = choices(model::source_origins);
   source.push_back(make_binding<SourceParameters>("source", "potential_per_month", &SourceParameters::potential_per_month, real, "ventures/month", 0, 1e7, assumption, "Mean number of potential entrants a month (Poisson); the same stream in every scenario."));
   source.push_back(make_binding<SourceParameters>("source", "entry_probability", &SourceParameters::entry_probability, real, "probability", 0, 1, assumption, "Chance that a potential entrant starts up in the county."));
   source.push_back(make_binding<SourceParameters>("source", "quality_mean", &SourceParameters::quality_mean, real, "sd", -10, 10, assumption, "Mean latent quality of its entrants (standard normal scale)."));
@@ -297,7 +305,7 @@ ParameterRegistry make_registry() {
   source.push_back(make_binding<SourceParameters>("source", "founders", &SourceParameters::founders, integer, "persons", 1, 1000, assumption, "Initial headcount."));
   source.push_back(make_binding<SourceParameters>("source", "registered", &SourceParameters::registered, ValueType::boolean, "", -infinity, infinity, assumption, "Entrants arrive as registered firms rather than teams."));
   source.push_back(make_binding<SourceParameters>("source", "direct_stage", &SourceParameters::direct_stage, ValueType::choice, "", -infinity, infinity, "BRIEF.md accelerator (双招双引)", "Earliest stage its entrants apply to; recruited firms may enter the accelerator or park directly, without that stage's entry criteria."));
-  source.back().spec.choices = {"nursery", "incubator", "accelerator", "park"};
+  source.back().spec.choices = choices(model::carrier_kind_names);
   source.push_back(make_binding<SourceParameters>("source", "initial_revenue", &SourceParameters::initial_revenue, real, "RMB/month", 0, 1e12, assumption, "Monthly revenue at entry (firms recruited from outside already sell)."));
   add_citation_field(r.source);
   fill_defaults(source, SourceParameters{});
@@ -315,7 +323,7 @@ ParameterRegistry make_registry() {
   op.push_back(make_binding<OperatorParameters>("operator", "service_quality", &OperatorParameters::service_quality, real, "0..1", 0, 1, assumption, "Strength of training and growth services in its carriers."));
   op.push_back(make_binding<OperatorParameters>("operator", "screening_noise", &OperatorParameters::screening_noise, real, "sd", 0, 100, assumption, "Standard deviation of the noise on the quality signal it sees at admission."));
   op.push_back(make_binding<OperatorParameters>("operator", "objective", &OperatorParameters::objective, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "How it ranks applicants: quality signal, ability to pay (cash), or policy fit (signal + 2 x technology)."));
-  op.back().spec.choices = {"quality", "ability-to-pay", "policy-fit"};
+  op.back().spec.choices = choices(model::objective_names);
   op.push_back(make_binding<OperatorParameters>("operator", "incentive", &OperatorParameters::incentive, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "fixed: paid public_cost_per_month; per-outcome: paid per graduation, and admits only signals 0.5 above the carrier's threshold."));
   op.back().spec.choices = {"fixed", "per-outcome"};
   op.push_back(make_binding<OperatorParameters>("operator", "payment_per_graduate", &OperatorParameters::payment_per_graduate, real, "RMB", 0, 1e10, assumption, "Public payment per graduation from its carriers, for per-outcome operators."));
@@ -331,9 +339,9 @@ ParameterRegistry make_registry() {
   required(c.back());
   c.push_back(make_binding<CarrierParameters>("carrier", "name", &CarrierParameters::name, ValueType::text, "", -infinity, infinity, "", "Display name."));
   c.push_back(make_binding<CarrierParameters>("carrier", "kind", &CarrierParameters::kind, ValueType::choice, "", -infinity, infinity, "BRIEF.md", "Stage of the pipeline this carrier serves."));
-  required(c.back()).spec.choices = {"nursery", "incubator", "accelerator", "park"};
+  required(c.back()).spec.choices = choices(model::carrier_kind_names);
   c.push_back(make_binding<CarrierParameters>("carrier", "level", &CarrierParameters::level, ValueType::choice, "", -infinity, infinity, "BRIEF.md", "Administrative level."));
-  c.back().spec.choices = {"none", "municipal", "provincial", "national"};
+  c.back().spec.choices = choices(model::carrier_level_names);
   c.push_back(make_binding<CarrierParameters>("carrier", "operator", &CarrierParameters::operator_id, ValueType::text, "", -infinity, infinity, "BRIEF.md", "Id of the [[operator]] that runs it."));
   required(c.back());
   c.push_back(make_binding<CarrierParameters>("carrier", "capacity", &CarrierParameters::capacity, integer, "ventures", 0, 1000000, assumption, "Seats: at most this many resident ventures."));
