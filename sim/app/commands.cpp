@@ -21,6 +21,7 @@
 #include "io/results_writer.hpp"
 #include "model/indicators.hpp"
 #include "model/state.hpp"
+#include "scenario/difference.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/registry.hpp"
 
@@ -260,6 +261,29 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
   return exit_success;
 }
 
+int diff_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+  po::options_description options("incubsim diff BASELINE ALTERNATIVE...");
+  options.add_options()("help,h", "show this help")("scenarios", po::value<std::vector<std::string>>(), "scenario TOML files");
+  po::positional_options_description positional;
+  positional.add("scenarios", -1);
+  const auto start = std::chrono::steady_clock::now();
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  const std::vector<std::string> files = values.count("scenarios") ? values["scenarios"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (files.size() < 2) throw UsageError("diff needs a baseline and at least one alternative: incubsim diff BASELINE.toml ALTERNATIVE.toml...");
+  const scenario::Scenario baseline = scenario::load_scenario(files.front());
+  std::vector<scenario::Scenario> alternatives;
+  for (std::size_t i = 1; i < files.size(); ++i) alternatives.push_back(scenario::load_scenario(files[i]));
+  out << scenario::differences_markdown(baseline, alternatives);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  err << "incubsim diff: " << alternatives.size() << " alternative" << (alternatives.size() == 1 ? "" : "s") << " against '" << baseline.name
+      << "'; 0 runs, 0 venture-months, " << std::fixed << std::setprecision(3) << seconds << " s wall\n";
+  return exit_success;
+}
+
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options("incubsim params [--markdown | --indicators]");
   options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md")(
@@ -312,6 +336,7 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
       "usage: incubsim <command> [options]\n"
       "  run SCENARIO [-r N] [--seed S] [-o FILE.h5] [--set K=V]... [--record LEVEL] [--threads N] [--force] [--quiet]\n"
       "  check SCENARIO [--set K=V]...   validate, print the resolved scenario\n"
+      "  diff BASELINE ALTERNATIVE...    the parameters each alternative changes, with ranges and sources\n"
       "  params [--markdown|--indicators] the parameter registry, or the indicators\n"
       "  info FILE.h5                    summarise a results file\n"
       "exit codes: 0 success, 1 runtime failure, 2 bad input\n";
@@ -328,9 +353,10 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   try {
     if (command == "run") return run_command(rest, command_line, out);
     if (command == "check") return check_command(rest, out);
+    if (command == "diff") return diff_command(rest, out, err);
     if (command == "params") return params_command(rest, out, err);
     if (command == "info") return info_command(rest, out, err);
-    const std::string suggestion = scenario::closest_match(command, {"run", "check", "params", "info"});
+    const std::string suggestion = scenario::closest_match(command, {"run", "check", "diff", "params", "info"});
     err << "incubsim: unknown command '" << command << "'" << (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") << "\n"
         << usage;
     return exit_bad_input;

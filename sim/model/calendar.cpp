@@ -34,12 +34,14 @@ void open_carriers(RunState& state, const MonthContext& context) {
     CarrierState& carrier = state.carriers[c];
     if (carrier.open || context.month < carrier.opening_month) continue;
     if (setup.carriers[c].demand_opening) {
-      // A market operator opens it once applicants of its kind have waited long enough.
-      const bool demand = state.last_month_waiting[static_cast<std::size_t>(setup.carriers[c].kind)] >= dynamics.demand_waiting;
+      // A market operator opens it once applicants of its kind have been refused or found no
+      // carrier for long enough.
+      const bool demand = state.last_month_demand[static_cast<std::size_t>(setup.carriers[c].kind)] >= dynamics.demand_waiting;
       carrier.demand_streak = demand ? carrier.demand_streak + 1 : 0;
       if (carrier.demand_streak < dynamics.demand_months) continue;
     }
     carrier.open = true;
+    carrier.opening_month = context.month;  // level reviews count a year from the actual opening
     state.flows.carriers_opened += 1;
     context.sink.emit(context.month, no_venture, EventKind::carrier_opened, Stage::outside, Stage::outside, static_cast<int>(c));
   }
@@ -195,7 +197,10 @@ bool spend(double& line, double amount) {
 
 void calendar(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
-  state.last_month_waiting = state.flows.waiting;
+  for (int k = 0; k < carrier_kind_count; ++k) {
+    const auto kind = static_cast<std::size_t>(k);
+    state.last_month_demand[kind] = static_cast<double>(state.flows.waiting[kind]) + state.flows.unserved[kind];
+  }
   reset_flows(state.flows);
   const int calendar_month = (setup.start_month - 1 + context.month) % 12 + 1;
   if (calendar_month == 1 || context.month == 0) open_budgets(state, setup, calendar_month);

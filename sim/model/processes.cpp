@@ -139,20 +139,26 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
   state.budgets.guidance_fund = setup.parameters.finance.guidance_fund_capital;  // total, not annual
   state.ventures.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(setup.venture_bound() / 2 + 64, 1u << 26)));
   const VentureDynamics& d = setup.parameters.dynamics;
-  std::uint32_t initial_id = 0;
   for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
     const ResolvedCarrier& carrier = setup.carriers[c];
-    const CarrierParameters& parameters = setup.carrier_parameters(static_cast<int>(c));
     // A planned opening after the start is late by a Poisson number of months (construction).
     int delay = 0;
     if (carrier.opening_month > 0 && !carrier.demand_opening && setup.parameters.carrier_dynamics.construction_delay_mean > 0.0) {
-      Stream stream = key.stream(EntityKind::carrier, static_cast<std::uint32_t>(c), 0, Purpose::construction_delay);
+      // Keyed by the carrier's place in the scenario file, so disabling another carrier does not
+      // redraw this one's delay.
+      Stream stream = key.stream(EntityKind::carrier, static_cast<std::uint32_t>(carrier.parameter_index), 0, Purpose::construction_delay);
       delay = static_cast<int>(stream.poisson(setup.parameters.carrier_dynamics.construction_delay_mean));
     }
     state.carriers[c].opening_month = carrier.opening_month + delay;
     state.carriers[c].level = static_cast<int>(carrier.level);
     if (state.carriers[c].opening_month <= 0 && !carrier.demand_opening) state.carriers[c].open = true;
-    for (int r = 0; r < parameters.initial_residents; ++r) {
+  }
+  // The firms of 2021, numbered over every carrier that lists them (disabled ones too), so each
+  // firm draws the same attributes in every scenario.
+  std::uint32_t initial_id = 0;
+  for (const ModelSetup::InitialFirms& firms : setup.initial_firms) {
+    const CarrierParameters& parameters = setup.parameters.carriers[static_cast<std::size_t>(firms.parameter_index)];
+    for (int r = 0; r < firms.count; ++r) {
       Stream stream = key.stream(EntityKind::initial_venture, initial_id, 0, Purpose::entrant_attributes);
       SourceParameters resident;  // residents of 2021: registered small firms (BRIEF.md)
       resident.quality_mean = 0.0;
@@ -163,21 +169,26 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
       Venture v = draw_venture(setup, resident, stream);
       v.stream_kind = EntityKind::initial_venture;
       v.stream_id = initial_id++;
-      if (carrier.sector_mask != ~std::uint64_t{0}) v.sector = static_cast<std::uint8_t>(std::countr_zero(carrier.sector_mask));
+      if (firms.sector >= 0) v.sector = static_cast<std::uint8_t>(firms.sector);
       v.registered = true;
       v.entry_month = static_cast<std::int16_t>(-1 - static_cast<int>(stream.uniform() * 36.0));
       v.registration_month = v.entry_month;
       v.stage_entry_month = static_cast<std::int16_t>(std::max<int>(v.entry_month, -static_cast<int>(stream.uniform() * std::min(parameters.max_tenure_months, 24))));
       v.revenue = static_cast<float>(d.first_revenue * std::exp(0.5 * v.quality));
-      v.stage = v.highest_stage = stage_of_kind(carrier.kind);
-      v.carrier = static_cast<std::int16_t>(c);
-      v.ever_in_base = parameters.in_base;
-      state.carriers[c].residents += 1;
       const auto index = static_cast<std::uint32_t>(state.ventures.size());
+      if (firms.carrier >= 0) {
+        const auto c = static_cast<std::size_t>(firms.carrier);
+        v.stage = v.highest_stage = stage_of_kind(setup.carriers[c].kind);
+        v.carrier = static_cast<std::int16_t>(c);
+        v.ever_in_base = parameters.in_base;
+        state.carriers[c].residents += 1;
+      } else {
+        v.stage_entry_month = v.entry_month;
+      }
       state.ventures.push_back(v);
       state.active.push_back(index);
       sink.emit(0, index, EventKind::entry, Stage::outside, Stage::outside, -1);
-      sink.emit(0, index, EventKind::admission, Stage::outside, v.stage, static_cast<int>(c));
+      if (firms.carrier >= 0) sink.emit(0, index, EventKind::admission, Stage::outside, v.stage, firms.carrier);
     }
   }
   return state;
@@ -234,6 +245,10 @@ void application_and_admission(RunState& state, const MonthContext& context) {
   auto serving = [&](int kind, int sector) { return serving_table[static_cast<std::size_t>(kind) * sector_count + static_cast<std::size_t>(sector)]; };
   const IntegrationParameters& integration = setup.parameters.integration;
   const double aware = awareness(setup.parameters.policy);
+  // Demand nobody serves, for carriers a market operator opens on demand: an eligible venture
+  // would apply with the stage's application probability.
+  const bool count_unserved = setup.has_demand_carriers;
+  auto unserved = [&](int kind) { state.flows.unserved[static_cast<std::size_t>(kind)] += stages[static_cast<std::size_t>(kind)].application_probability * aware; };
   auto eligible_by_age = [&](const Venture& v, int kind) {
     const StageRules& rules = stages[static_cast<std::size_t>(kind)];
     return v.graduate_ready || rules.max_entry_age_months == 0 || venture_age(v, context.month) <= rules.max_entry_age_months;
@@ -246,6 +261,7 @@ void application_and_admission(RunState& state, const MonthContext& context) {
       if (!v.graduate_ready) continue;
       kind = static_cast<int>(v.stage);  // the next kind after its current stage
       if (kind < carrier_kind_count) choices = serving(kind, v.sector);
+      if (kind < carrier_kind_count && choices == 0 && count_unserved) unserved(kind);
     } else {
       // Outside: the furthest stage not yet reached whose entry criteria it meets and for which
       // an open carrier serves its sector.
@@ -260,6 +276,7 @@ void application_and_admission(RunState& state, const MonthContext& context) {
           kind = k;
           break;
         }
+        if (count_unserved) unserved(k);
       }
     }
     if (kind < 0 || kind >= carrier_kind_count || choices == 0) continue;

@@ -63,7 +63,7 @@ std::uint64_t ModelSetup::venture_bound() const {
   // Initial residents, every potential entrant a run could plausibly draw, programme talents.
   std::uint64_t bound = 0;
   for (const auto& carrier : parameters.carriers) {
-    if (carrier.enabled) bound += static_cast<std::uint64_t>(std::max(carrier.initial_residents, 0));
+    bound += static_cast<std::uint64_t>(std::max(carrier.initial_residents, 0));
   }
   for (std::size_t s = 0; s < parameters.sources.size(); ++s) bound += entrant_bound(s);
   bound += static_cast<std::uint64_t>(parameters.talent.talents_per_year) * static_cast<std::uint64_t>(months / 12 + 1);
@@ -154,7 +154,23 @@ ModelSetup resolve(const ModelParameters& parameters) {
     if (carrier.initial_residents > 0 && resolved.opening_month > 0) {
       throw ResolveError("carrier.initial_residents", carrier.id, "carrier '" + carrier.id + "' has initial residents but opens after the start");
     }
+    setup.has_demand_carriers = setup.has_demand_carriers || resolved.demand_opening;
     setup.carriers.push_back(resolved);
+  }
+  for (std::size_t i = 0; i < parameters.carriers.size(); ++i) {
+    const CarrierParameters& carrier = parameters.carriers[i];
+    if (carrier.initial_residents <= 0) continue;
+    ModelSetup::InitialFirms firms;
+    firms.parameter_index = static_cast<int>(i);
+    firms.count = carrier.initial_residents;
+    for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
+      if (setup.carriers[c].parameter_index == static_cast<int>(i)) firms.carrier = static_cast<int>(c);
+    }
+    for (std::size_t s = parameters.sectors.size(); s-- > 0;) {
+      const auto& listed = carrier.sectors;
+      if (std::find(listed.begin(), listed.end(), parameters.sectors[s].id) != listed.end()) firms.sector = static_cast<int>(s);
+    }
+    setup.initial_firms.push_back(firms);
   }
   if (setup.carriers.size() > 32000) throw ResolveError("carrier", "", "at most 32000 carriers are supported");
   // An integrated pipeline cannot skip a stage: the base's carrier kinds must be consecutive.

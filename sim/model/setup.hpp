@@ -70,6 +70,17 @@ struct ModelSetup {
   int talent_source = -1;                       // index of the "talent" source (programme founders copy it), -1: none
   int spin_off_source = -1;                     // index of the "spin-off" source (platforms add to it), -1: none
   std::vector<ResolvedCarrier> carriers;        // enabled carriers only
+  bool has_demand_carriers = false;             // some carrier opens on demand (opening_rule = "demand")
+  // Firms present at the start: every carrier's `initial_residents`, in carrier order. A disabled
+  // carrier's firms still exist, outside every carrier: the firms predate the programme, so a
+  // scenario without the carrier (the no-programme counterfactual) starts with the same firms.
+  struct InitialFirms {
+    int carrier = -1;     // index into `carriers`; -1: the carrier is disabled
+    int parameter_index = 0;  // index into parameters.carriers
+    int count = 0;
+    int sector = -1;      // the carrier's lowest-numbered sector, -1: drawn like any entrant's
+  };
+  std::vector<InitialFirms> initial_firms;
   std::vector<ResolvedTarget> targets;          // parallel to parameters.targets
   // Monthly failure probability by age in months (0 .. months + 63; older ages use the last),
   // precomputed from the hazard parameters so the monthly loop does no pow().

@@ -106,6 +106,9 @@ struct FlowCounters {
   std::array<int, carrier_kind_count> admissions{};
   std::array<int, carrier_kind_count> graduations{};
   std::array<int, carrier_kind_count> waiting{};
+  // Expected applicants of each kind that no open carrier serves (no carrier of the kind is open
+  // for their sector): demand a market operator sees. Counted only when a carrier opens on demand.
+  std::array<double, carrier_kind_count> unserved{};
   int evictions = 0;
   int failures_cash = 0;
   int failures_hazard = 0;
@@ -189,7 +192,7 @@ struct RunState {
   FlowCounters flows;
   CumulativeCounters cumulative;
   Budgets budgets;
-  std::array<int, carrier_kind_count> last_month_waiting{};  // for demand-opened carriers
+  std::array<double, carrier_kind_count> last_month_demand{};  // waiting + unserved, for demand-opened carriers
   std::vector<std::uint8_t> operator_unpaid;  // per operator: 1 when its budget line ran out this month
   std::vector<double> operator_load_factor;   // per operator: min(1, staff x tenants_per_staff / residents), set monthly
   std::array<std::uint32_t, 4> next_entrant_by_source{};  // potential entrants drawn so far, per source

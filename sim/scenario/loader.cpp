@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "model/random_streams.hpp"
+#include "scenario/keys.hpp"
 #include "scenario/registry.hpp"
 
 namespace incubsim::scenario {
@@ -14,21 +15,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> element_tables = {"sector", "source", "operator", "carrier", "target"};
 const std::vector<std::string> stage_kinds(model::carrier_kind_names.begin(), model::carrier_kind_names.end());
 
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> all = {"extends"};
     for (const auto& section : plain_sections()) all.push_back(section);
-    for (const std::string name : {"stage", "citations", "sector", "source", "operator", "carrier", "target", "schedule"}) all.push_back(name);
+    for (const std::string name : {"stage", "citations", "sector", "source", "operator", "carrier", "target", "schedule", "uncertainty"}) all.push_back(name);
     return all;
   }();
   return keys;
-}
-
-bool is_element_table(const std::string& name) {
-  return std::find(element_tables.begin(), element_tables.end(), name) != element_tables.end();
 }
 
 // Where a node came from.
@@ -59,11 +55,6 @@ class ProblemList {
  private:
   std::vector<Problem> problems_;
 };
-
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::string match = closest_match(word, candidates);
-  return match.empty() ? std::string() : " (did you mean '" + match + "'?)";
-}
 
 // ---- reading files and extends --------------------------------------------------------------
 
@@ -159,14 +150,6 @@ toml::table load_with_extends(const fs::path& path, std::vector<fs::path>& chain
 }
 
 // ---- overrides ------------------------------------------------------------------------------
-
-std::vector<std::string> split_key(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream stream(key);
-  std::string part;
-  while (std::getline(stream, part, '.')) parts.push_back(part);
-  return parts;
-}
 
 // Parses the value as TOML (numbers, booleans, quoted text, arrays); anything else is text.
 toml::table parse_override_value(const std::string& value) {
@@ -475,44 +458,6 @@ void put_elements(toml::table& root, const ElementTable<Element>& spec, std::vec
   root.insert_or_assign(spec.name, std::move(array));
 }
 
-std::string resolved_text(model::ModelParameters parameters, const toml::table& merged, const toml::array& schedule) {
-  const ParameterRegistry& registry = parameter_registry();
-  toml::table root;
-  for (const auto& binding : registry.scalars) {
-    const std::vector<std::string> parts = split_key(binding.spec.key);
-    toml::table* table = &root;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-      if (table->get(parts[i]) == nullptr) table->insert_or_assign(parts[i], toml::table{});
-      table = table->get_as<toml::table>(parts[i]);
-    }
-    put(*table, parts.back(), binding.field(parameters));
-  }
-  put_elements(root, registry.sector, parameters.sectors);
-  put_elements(root, registry.source, parameters.sources);
-  put_elements(root, registry.operators, parameters.operators);
-  put_elements(root, registry.carrier, parameters.carriers);
-  put_elements(root, registry.target, parameters.targets);
-  if (const toml::table* citations = merged.get_as<toml::table>("citations")) root.insert_or_assign("citations", *citations);
-  if (!schedule.empty()) root.insert_or_assign("schedule", schedule);
-  // Citations given as `source = "..."` in plain sections travel with the values they cite.
-  std::vector<std::string> sections = plain_sections();
-  for (const auto& kind : stage_kinds) sections.push_back("stage." + kind);
-  for (const std::string& section : sections) {
-    const std::vector<std::string> parts = split_key(section);
-    const toml::table* from = &merged;
-    toml::table* to = &root;
-    for (const auto& part : parts) {
-      from = from ? from->get_as<toml::table>(part) : nullptr;
-      to = to ? to->get_as<toml::table>(part) : nullptr;
-    }
-    if (from == nullptr || to == nullptr) continue;
-    if (const auto* citation = from->get_as<std::string>("source")) to->insert_or_assign("source", citation->get());
-  }
-  std::ostringstream text;
-  text << "# Resolved by incubsim: every parameter, defaults included.\n" << root << "\n";
-  return text.str();
-}
-
 // ---- [[schedule]] ----------------------------------------------------------------------------
 
 // A [[schedule]] entry while loading: what was written and where.
@@ -658,24 +603,257 @@ const ScheduleEntry& culprit(const std::vector<const ScheduleEntry*>& changes, c
   return *best;
 }
 
-template <class Element>
-void put_element_field(toml::table& out, const ElementTable<Element>& spec, std::vector<Element>& elements, const std::string& id,
-                       const std::string& field) {
-  const FieldBinding<Element>* binding = spec.find(field);
-  for (Element& element : elements) {
-    if (binding != nullptr && element.id == id) put(out, "value", binding->field(element));
+// The value `key` has in `parameters`, as TOML, into out["value"].
+void put_scheduled_value(toml::table& out, const std::string& key, model::ModelParameters& parameters) {
+  if (const auto found = find_parameter(parameters, key)) put(out, "value", found->field);
+}
+
+// ---- [uncertainty] ---------------------------------------------------------------------------
+
+const std::vector<std::string> range_fields = {"low", "high", "scale", "source"};
+
+struct RangeEntry {
+  std::string key;
+  const toml::table* table = nullptr;
+  Location at;
+};
+
+// Ranges may be written `"integration.reserved_share" = {...}` or as dotted keys
+// `integration.reserved_share = {...}`: a table with any range field is a range, any other
+// table a level of the key.
+void collect_ranges(const toml::table& table, const std::string& prefix, const std::string& file, std::vector<RangeEntry>& out,
+                    ProblemList& problems) {
+  for (const auto& [name, node] : table) {
+    const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    const toml::table* entry = node.as_table();
+    if (entry == nullptr || entry->empty()) {
+      problems.add(location_of(node, file), "uncertainty." + key,
+                   "expected a range { low = ..., high = ..., source = \"...\" }, got " + node_text(node));
+      continue;
+    }
+    const bool is_range = std::any_of(range_fields.begin(), range_fields.end(), [&](const std::string& f) { return entry->contains(f); });
+    if (is_range) {
+      out.push_back(RangeEntry{key, entry, location_of(node, file)});
+    } else {
+      collect_ranges(*entry, key, file, out, problems);
+    }
   }
 }
 
-// The value `key` has in `parameters`, as TOML, into out["value"].
-void put_scheduled_value(toml::table& out, const std::string& key, model::ModelParameters& parameters) {
+std::optional<double> number_of(const toml::node* node) {
+  if (node == nullptr) return std::nullopt;
+  if (const auto* integer = node->as_integer()) return static_cast<double>(integer->get());
+  if (const auto* real = node->as_floating_point()) return real->get();
+  return std::nullopt;
+}
+
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+// Reads and checks the ranges against the parameters they name: numeric, known, both ends valid
+// values of the parameter (as --set would check them), low < high, and the scenario's own value
+// inside. `merged` is the scenario without its [uncertainty] and [[schedule]].
+std::vector<UncertainRange> read_uncertainty(const toml::node& node, const toml::table& merged, model::ModelParameters parameters,
+                                             const std::string& file, ProblemList& problems) {
+  std::vector<UncertainRange> ranges;
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    problems.add(location_of(node, file), "uncertainty", "expected a table [uncertainty] of key = { low = ..., high = ..., source = \"...\" }");
+    return ranges;
+  }
+  std::vector<RangeEntry> entries;
+  collect_ranges(*table, "", file, entries, problems);
+  for (const RangeEntry& entry : entries) {
+    const std::string& key = entry.key;
+    auto reject = [&](const Location& where, std::string message) { problems.add(where, key, "[uncertainty]: " + std::move(message)); };
+    bool valid = true;
+    for (const auto& [field, value] : *entry.table) {
+      const std::string name(field.str());
+      if (std::find(range_fields.begin(), range_fields.end(), name) == range_fields.end()) {
+        reject(location_of(value, file), "unknown field '" + name + "' of a range" + did_you_mean(name, range_fields));
+        valid = false;
+      }
+    }
+    const std::vector<std::string> parts = split_key(key);
+    const std::string table_name = parts.empty() ? "" : parts[0];
+    if (table_name == "simulation" || table_name == "scenario" || table_name == "target") {
+      reject(entry.at, "[" + table_name + "] keys are not assumptions and take no range");
+      continue;
+    }
+    const auto found = find_parameter(parameters, key);
+    if (!found) {
+      std::vector<std::string> keys;
+      for (const auto& [known, text] : parameter_values(parameters)) keys.push_back(known);
+      reject(entry.at, "no parameter '" + key + "'" + did_you_mean(key, keys));
+      continue;
+    }
+    const ParameterSpec& spec = *found->spec;
+    if (spec.type != ValueType::real && spec.type != ValueType::integer) {
+      reject(entry.at, "'" + key + "' is " + value_type_name(spec.type) + "; only numeric parameters take a range");
+      continue;
+    }
+    UncertainRange range;
+    range.key = key;
+    range.file = entry.at.file;
+    range.line = entry.at.line;
+    range.integer = spec.type == ValueType::integer;
+    range.value = std::visit(
+        [](auto* value) -> double {
+          using T = std::remove_pointer_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, double> || std::is_same_v<T, int>) return static_cast<double>(*value);
+          else return 0.0;
+        },
+        found->field);
+    const toml::node* low = entry.table->get("low");
+    const toml::node* high = entry.table->get("high");
+    for (const auto& [name, end, target] : {std::tuple{"low", low, &range.low}, std::tuple{"high", high, &range.high}}) {
+      const std::optional<double> number = number_of(end);
+      if (end == nullptr) {
+        reject(entry.at, std::string("missing '") + name + "'");
+        valid = false;
+      } else if (!number) {
+        reject(location_of(*end, file), std::string("'") + name + "' must be a number, got " + node_text(*end));
+        valid = false;
+      } else if (range.integer && std::floor(*number) != *number) {
+        reject(location_of(*end, file), std::string("'") + name + "' must be a whole number: '" + key + "' is an integer");
+        valid = false;
+      } else {
+        *target = *number;
+      }
+    }
+    if (const toml::node* scale = entry.table->get("scale")) {
+      const auto* text = scale->as_string();
+      if (text == nullptr || (text->get() != "linear" && text->get() != "log")) {
+        reject(location_of(*scale, file), "'scale' must be \"linear\" or \"log\", got " + node_text(*scale));
+        valid = false;
+      } else {
+        range.log_scale = text->get() == "log";
+      }
+    }
+    if (const toml::node* source = entry.table->get("source"); source == nullptr || !source->is_string() || source->as_string()->get().empty()) {
+      reject(source ? location_of(*source, file) : entry.at,
+             "missing 'source': say where the range comes from (a publication, \"calibrated\" or \"assumption: ...\")");
+      valid = false;
+    } else {
+      range.source = source->as_string()->get();
+    }
+    if (!valid) continue;
+    if (!(range.low < range.high)) {
+      reject(entry.at, "low (" + number_text(range.low) + ") must be below high (" + number_text(range.high) + ")");
+      continue;
+    }
+    if (range.log_scale && range.low <= 0) {
+      reject(entry.at, "a log-scale range needs low > 0, got " + number_text(range.low));
+      continue;
+    }
+    if (range.value < range.low || range.value > range.high) {
+      reject(entry.at, "the scenario's own value " + number_text(range.value) + " lies outside the range [" + number_text(range.low) + ", " +
+                           number_text(range.high) + "]");
+      continue;
+    }
+    // Each end must be a value the scenario accepts, exactly as --set would check it.
+    for (const double end : {range.low, range.high}) {
+      toml::table changed = merged;
+      toml::table value;
+      if (range.integer) value.insert_or_assign("value", static_cast<std::int64_t>(end));
+      else value.insert_or_assign("value", end);
+      ProblemList found_problems;
+      apply_value(changed, key, value.at("value"), entry.at, found_problems);
+      model::ModelParameters at_end = read_parameters(changed, file, found_problems);
+      std::vector<Problem> wrong = found_problems.take();
+      if (wrong.empty()) {
+        try {
+          (void)model::resolve(at_end);
+        } catch (const model::ResolveError& error) {
+          wrong.push_back(Problem{entry.at.file, entry.at.line, key, error.what()});
+        }
+      }
+      for (const Problem& problem : wrong) {
+        reject(entry.at, "at " + number_text(end) + ": " + problem.message);
+        valid = false;
+      }
+      if (!valid) break;
+    }
+    if (!valid) continue;
+    for (const UncertainRange& earlier : ranges) {
+      if (earlier.key == key) {
+        reject(entry.at, "declared twice (also at " + earlier.file + ":" + std::to_string(earlier.line) + ")");
+        valid = false;
+      }
+    }
+    if (valid) ranges.push_back(std::move(range));
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const UncertainRange& a, const UncertainRange& b) { return a.key < b.key; });
+  return ranges;
+}
+
+toml::table uncertainty_table(const std::vector<UncertainRange>& ranges) {
+  toml::table table;
+  for (const UncertainRange& range : ranges) {
+    toml::table entry;
+    if (range.integer) {
+      entry.insert_or_assign("low", static_cast<std::int64_t>(range.low));
+      entry.insert_or_assign("high", static_cast<std::int64_t>(range.high));
+    } else {
+      entry.insert_or_assign("low", range.low);
+      entry.insert_or_assign("high", range.high);
+    }
+    entry.insert_or_assign("scale", range.log_scale ? "log" : "linear");
+    entry.insert_or_assign("source", range.source);
+    table.insert_or_assign(range.key, std::move(entry));
+  }
+  return table;
+}
+
+// The citations of the plain sections and stages, as written.
+std::vector<std::pair<std::string, std::string>> section_citations(const toml::table& merged) {
+  std::vector<std::pair<std::string, std::string>> citations;
+  std::vector<std::string> sections = plain_sections();
+  for (const auto& kind : stage_kinds) sections.push_back("stage." + kind);
+  for (const std::string& section : sections) {
+    const toml::table* from = &merged;
+    for (const auto& part : split_key(section)) from = from ? from->get_as<toml::table>(part) : nullptr;
+    if (from == nullptr) continue;
+    if (const auto* citation = from->get_as<std::string>("source")) citations.emplace_back(section, citation->get());
+  }
+  return citations;
+}
+
+// ---- the resolved text, continued -----------------------------------------------------------
+
+std::string resolved_text(model::ModelParameters parameters, const toml::table& merged, const toml::array& schedule,
+                          const std::vector<UncertainRange>& uncertainty) {
   const ParameterRegistry& registry = parameter_registry();
-  const std::vector<std::string> parts = split_key(key);
-  if (parts.size() == 3 && parts[0] == "sector") put_element_field(out, registry.sector, parameters.sectors, parts[1], parts[2]);
-  else if (parts.size() == 3 && parts[0] == "source") put_element_field(out, registry.source, parameters.sources, parts[1], parts[2]);
-  else if (parts.size() == 3 && parts[0] == "operator") put_element_field(out, registry.operators, parameters.operators, parts[1], parts[2]);
-  else if (parts.size() == 3 && parts[0] == "carrier") put_element_field(out, registry.carrier, parameters.carriers, parts[1], parts[2]);
-  else if (const auto* binding = registry.find_scalar(key)) put(out, "value", binding->field(parameters));
+  toml::table root;
+  for (const auto& binding : registry.scalars) {
+    const std::vector<std::string> parts = split_key(binding.spec.key);
+    toml::table* table = &root;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      if (table->get(parts[i]) == nullptr) table->insert_or_assign(parts[i], toml::table{});
+      table = table->get_as<toml::table>(parts[i]);
+    }
+    put(*table, parts.back(), binding.field(parameters));
+  }
+  put_elements(root, registry.sector, parameters.sectors);
+  put_elements(root, registry.source, parameters.sources);
+  put_elements(root, registry.operators, parameters.operators);
+  put_elements(root, registry.carrier, parameters.carriers);
+  put_elements(root, registry.target, parameters.targets);
+  if (const toml::table* citations = merged.get_as<toml::table>("citations")) root.insert_or_assign("citations", *citations);
+  if (!schedule.empty()) root.insert_or_assign("schedule", schedule);
+  if (!uncertainty.empty()) root.insert_or_assign("uncertainty", uncertainty_table(uncertainty));
+  // Citations given as `source = "..."` in plain sections travel with the values they cite.
+  for (const auto& [section, citation] : section_citations(merged)) {
+    toml::table* to = &root;
+    for (const auto& part : split_key(section)) to = to ? to->get_as<toml::table>(part) : nullptr;
+    if (to != nullptr) to->insert_or_assign("source", citation);
+  }
+  std::ostringstream text;
+  text << "# Resolved by incubsim: every parameter, defaults included.\n" << root << "\n";
+  return text.str();
 }
 
 }  // namespace
@@ -753,6 +931,13 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
     entries = read_schedule(*schedule, file, problems);
     merged.erase("schedule");
   }
+  // So are the ranges: they are checked once the parameters are known.
+  std::optional<toml::table> uncertainty;
+  if (toml::node* declared = merged.get("uncertainty")) {
+    uncertainty = declared->is_table() ? std::move(*declared->as_table()) : toml::table{};
+    if (!declared->is_table()) problems.add(location_of(*declared, file), "uncertainty", "expected a table [uncertainty]");
+    merged.erase("uncertainty");
+  }
   model::ModelParameters parameters = read_parameters(merged, file, problems);
   problems.throw_if_any();
   if (parameters.name.empty()) parameters.name = path.stem().string();
@@ -786,6 +971,9 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
                  too_many_ventures(scenario.setup));
   }
   problems.throw_if_any();
+  if (uncertainty) scenario.uncertainty = read_uncertainty(*uncertainty, merged, parameters, file, problems);
+  problems.throw_if_any();
+  scenario.section_citations = section_citations(merged);
 
   // Epochs: the base, then one per schedule date with every change up to that date applied to
   // the merged table and read and resolved like the base, so each is what --set would give.
@@ -841,7 +1029,7 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
     scenario.schedule.push_back(std::move(change));
     schedule_text.push_back(std::move(row));
   }
-  scenario.resolved_text = resolved_text(parameters, merged, schedule_text);
+  scenario.resolved_text = resolved_text(parameters, merged, schedule_text, scenario.uncertainty);
   return scenario;
 }
 

@@ -32,6 +32,20 @@ class ScenarioError : public std::runtime_error {
   std::vector<Problem> problems_;
 };
 
+// A plausible range of one assumption, declared in the scenario's [uncertainty] table. Ranges
+// let `compare --robustness` ask whether a ranking survives the assumptions behind it.
+struct UncertainRange {
+  std::string key;         // as --set writes it: "integration.reserved_share", "operator.<id>.service_quality"
+  double low = 0.0;
+  double high = 0.0;
+  bool log_scale = false;  // scale = "log": sampled uniformly in log(value)
+  bool integer = false;    // the parameter takes whole numbers
+  double value = 0.0;      // the scenario's own value, within [low, high]
+  std::string source;      // why this range: a publication, "calibrated" or "assumption: ..."
+  std::string file;        // where it was declared
+  int line = 0;
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path path;
@@ -44,7 +58,13 @@ struct Scenario {
   std::vector<Epoch> epochs;
   // The [[schedule]] entries in date order (file order within a date).
   std::vector<ScheduledChange> schedule;
-  // Every parameter's value (defaults included), the schedule and the citations, as TOML: what ran.
+  // The declared ranges, in key order.
+  std::vector<UncertainRange> uncertainty;
+  // Citations of the plain tables: "integration" -> its `source`, "stage.incubator" -> ...
+  // (elements carry theirs in their own `source` field).
+  std::vector<std::pair<std::string, std::string>> section_citations;
+  // Every parameter's value (defaults included), the schedule, the ranges and the citations, as
+  // TOML: what ran.
   std::string resolved_text;
 };
 

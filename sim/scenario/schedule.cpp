@@ -4,13 +4,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "scenario/keys.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/registry.hpp"
 
 namespace incubsim::scenario {
 namespace {
 
-const std::vector<std::string> element_tables = {"sector", "source", "operator", "carrier", "target"};
 // Top-level tables whose keys may be scheduled: every plain section but [simulation] and
 // [scenario], the stages, and the elements but targets.
 const std::vector<std::string>& schedulable_tables() {
@@ -23,20 +23,6 @@ const std::vector<std::string>& schedulable_tables() {
     return found;
   }();
   return tables;
-}
-
-std::vector<std::string> split_key(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream stream(key);
-  std::string part;
-  while (std::getline(stream, part, '.')) parts.push_back(part);
-  if (!key.empty() && key.back() == '.') parts.emplace_back();
-  return parts;
-}
-
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::string match = closest_match(word, candidates);
-  return match.empty() ? std::string() : " (did you mean '" + match + "'?)";
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
@@ -110,7 +96,7 @@ std::string schedule_key_problem(const std::string& key) {
   if (table == "scenario") return "[scenario] keys name and describe the scenario and cannot be scheduled";
   if (table == "target") return "targets cannot be scheduled: a target is judged against one threshold and deadline";
   if (table == "citations" || table == "extends" || table == "schedule") return "'" + table + "' is not a parameter and cannot be scheduled";
-  if (contains(element_tables, table)) {
+  if (is_element_table(table)) {
     if (parts.size() != 3) return "elements are scheduled as " + table + ".<id>.<key>";
     const std::string& field = parts[2];
     const std::vector<std::string> fields = element_field_names(table);
