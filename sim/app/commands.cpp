@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include "app/progress.hpp"
 #include "engine/runner.hpp"
 #include "engine/statistics.hpp"
+#include "engine/summary.hpp"
 #include "incubsim/version.hpp"
 #include "io/hdf5.hpp"
 #include "io/results_reader.hpp"
@@ -96,6 +99,9 @@ io::ResultsHeader make_header(const std::string& command, const std::vector<scen
       header.targets.push_back({scenario.name, target.id, target.indicator, target.threshold, target.deadline,
                                 setup.targets[t].deadline_month, target.scope, target.measure, target.kind, target.text});
     }
+    for (const scenario::UncertainRange& range : scenario.uncertainty) {
+      header.uncertainty.push_back({scenario.name, range.key, range.low, range.high, range.log_scale ? "log" : "linear", range.value, range.source});
+    }
     for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
       const auto& carrier = setup.carrier_parameters(static_cast<int>(c));
       header.carriers.push_back({scenario.name, carrier.id, carrier.name, carrier.kind, carrier.operator_id, carrier.capacity,
@@ -108,8 +114,7 @@ io::ResultsHeader make_header(const std::string& command, const std::vector<scen
   return header;
 }
 
-void print_targets(std::ostream& out, const io::ResultsHeader& header, const std::vector<std::uint64_t>& met,
-                   const std::vector<std::uint64_t>& trials) {
+void print_targets(std::ostream& out, const io::ResultsHeader& header, const io::ResultsSummary& summary) {
   if (header.targets.empty()) return;
   out << "\nTargets: share of replications meeting each, with 95% Wilson interval\n";
   out << std::left << std::setw(22) << "scenario" << std::setw(30) << "target" << std::setw(10) << "threshold" << std::setw(9)
@@ -117,17 +122,44 @@ void print_targets(std::ostream& out, const io::ResultsHeader& header, const std
       << "met" << "   95% interval\n";
   for (std::size_t t = 0; t < header.targets.size(); ++t) {
     const io::TargetInfo& target = header.targets[t];
-    const auto [low, high] = engine::wilson_interval(static_cast<double>(met[t]), static_cast<double>(trials[t]));
-    const double share = trials[t] > 0 ? static_cast<double>(met[t]) / static_cast<double>(trials[t]) : 0.0;
+    const io::TargetAttainment& attainment = summary.targets[t];
     std::ostringstream threshold;
     threshold << ">= " << target.threshold;
     out << std::left << std::setw(22) << target.scenario.substr(0, 21) << std::setw(30) << target.id.substr(0, 29) << std::setw(10)
         << threshold.str() << std::setw(9) << target.deadline << std::setw(8) << target.scope << std::setw(11) << target.measure
         << std::setw(14) << (target.kind == "input-driven" ? "input-driven*" : target.kind) << std::right << std::fixed
-        << std::setprecision(2) << std::setw(7) << share << "   [" << low << ", " << high << "]\n";
+        << std::setprecision(2) << std::setw(7) << attainment.share << "   [" << attainment.low << ", " << attainment.high << "]\n";
     out.unsetf(std::ios::fixed);
   }
   out << "* input-driven: follows mostly from the plan's own inputs (openings, levels), not from venture behaviour.\n";
+}
+
+// A number with a fixed precision, or "-" when it is not a number.
+std::string number(double value, int precision) {
+  if (!std::isfinite(value)) return "-";
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(precision) << value;
+  return text.str();
+}
+
+void print_outcomes(std::ostream& out, const io::ResultsHeader& header, const io::ResultsSummary& summary) {
+  if (summary.outcomes.empty()) return;
+  out << "\nKey outcomes at " << header.month_labels.back()
+      << ": mean over replications with 95% interval, and per million RMB of cumulative public spending\n";
+  out << std::left << std::setw(22) << "scenario" << std::setw(27) << "indicator" << std::right << std::setw(14) << "mean"
+      << std::setw(28) << "95% interval" << std::setw(16) << "per M RMB" << "\n";
+  std::uint32_t previous = std::numeric_limits<std::uint32_t>::max();
+  for (const io::OutcomeSummary& o : summary.outcomes) {
+    if (o.scenario != previous) {
+      out << std::left << std::setw(22) << header.scenario_names[o.scenario].substr(0, 21) << std::setw(27) << "public spending (M RMB)"
+          << std::right << std::setw(14) << number(o.public_spending / 1e6, 2) << "\n";
+      previous = o.scenario;
+    }
+    const int precision = o.mean >= 1e5 ? 0 : 1;
+    out << std::left << std::setw(22) << "" << std::setw(27) << o.indicator << std::right << std::setw(14) << number(o.mean, precision)
+        << std::setw(28) << ("[" + number(o.low, precision) + ", " + number(o.high, precision) + "]") << std::setw(16)
+        << number(o.per_million_public, 2) << "\n";
+  }
 }
 
 }  // namespace
@@ -203,17 +235,12 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
 
   const auto start = std::chrono::steady_clock::now();
   io::ResultsWriter writer(output, header, force, part_runs);
-  std::vector<std::uint64_t> met(header.targets.size(), 0);
-  std::vector<std::uint64_t> trials(header.targets.size(), 0);
+  engine::SummaryAccumulator conclusions(header);
   std::uint64_t venture_months = 0;
   std::size_t done = 0;
   ProgressBar progress(plan.total_runs(), !values.count("quiet") && stderr_is_terminal());
   engine::execute(plan, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
-    for (std::size_t t = 0; t < run.targets_met.size(); ++t) {
-      if (run.targets_met[t] == 255) continue;
-      trials[t] += 1;
-      met[t] += run.targets_met[t];
-    }
+    conclusions.add(run);
     venture_months += run.venture_months;
     writer.append(std::move(run));
     progress.advance(++done);
@@ -221,13 +248,15 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
   progress.finish();
   provenance.finished_utc = utc_now();
   provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  writer.finish(provenance);
+  const io::ResultsSummary concluded = conclusions.summary();
+  writer.finish(provenance, concluded);
   // The summary's wall time covers the whole command, the final assembly of the file included.
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   out << "Scenario " << scenarios.front().name << ": " << replications << " replications, seed " << plan.seed << ", "
       << header.month_labels.front() << " to " << header.month_labels.back() << ", results in " << output.string() << "\n";
-  print_targets(out, header, met, trials);
+  print_targets(out, header, concluded);
+  print_outcomes(out, header, concluded);
   std::ostringstream summary;
   summary << std::fixed << std::setprecision(2) << "incubsim run: " << plan.total_runs() << " runs, " << with_thousands(venture_months)
           << " venture-months, " << seconds << " s wall, " << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9)))

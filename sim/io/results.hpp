@@ -12,7 +12,7 @@ namespace incubsim::io {
 // Version of the results file layout. Bump on any change users' scripts could notice and say so
 // in docs/output-format.md.
 inline constexpr const char* results_format_name = "incubsim-results";
-inline constexpr int results_format_version = 2;
+inline constexpr int results_format_version = 3;
 
 enum class RecordLevel : std::uint8_t { indicators = 0, events = 1, trajectories = 2 };
 
@@ -94,6 +94,17 @@ struct CarrierInfo {
   bool in_base = false;
 };
 
+// A declared range of one assumption ([uncertainty]) of one scenario.
+struct UncertaintyInfo {
+  std::string scenario;
+  std::string key;      // as --set writes it
+  double low = 0.0;
+  double high = 0.0;
+  std::string scale;    // "linear" or "log"
+  double value = 0.0;   // the scenario's own value
+  std::string source;
+};
+
 // Describes a whole command's output; identical for every run in it.
 struct ResultsHeader {
   std::string command;          // "run", "compare", "sweep"
@@ -104,12 +115,36 @@ struct ResultsHeader {
   std::vector<IndicatorInfo> indicators;
   std::vector<TargetInfo> targets;          // across all scenarios, in scenario order
   std::vector<CarrierInfo> carriers;        // across all scenarios, in scenario order
+  std::vector<UncertaintyInfo> uncertainty; // across all scenarios, in scenario order
   std::vector<std::string> event_kinds;
   std::vector<std::string> stages;
   std::vector<std::string> statuses;
   std::uint64_t base_seed = 0;
   std::uint32_t replications = 0;
   std::uint32_t total_runs = 0;
+};
+
+// What a finished command concludes, computed from all its runs (deterministic, so outside
+// /provenance): target attainment and key outcomes per scenario.
+struct TargetAttainment {  // one per ResultsHeader::targets element
+  std::uint64_t trials = 0;  // runs that could judge the target
+  std::uint64_t met = 0;
+  double share = 0.0;
+  double low = 0.0;          // 95% Wilson interval
+  double high = 1.0;
+};
+struct OutcomeSummary {  // one per scenario and key indicator, at the horizon
+  std::uint32_t scenario = 0;
+  std::string indicator;
+  double mean = 0.0;
+  double low = 0.0;   // 95% interval of the mean (normal approximation)
+  double high = 0.0;
+  double public_spending = 0.0;     // mean cumulative public spending at the horizon (RMB)
+  double per_million_public = 0.0;  // mean / (public_spending / 1e6); NaN without public spending
+};
+struct ResultsSummary {
+  std::vector<TargetAttainment> targets;
+  std::vector<OutcomeSummary> outcomes;
 };
 
 // Only this part of a file may differ between two identical commands.

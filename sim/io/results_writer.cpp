@@ -102,6 +102,52 @@ void write_provenance_group(h5::File& file, const Provenance& provenance) {
   group.close();
 }
 
+// The /summary group of a finished file: what the command concludes.
+void write_summary_group(h5::File& file, const ResultsSummary& summary, int deflate_level) {
+  h5::Group group = file.create_group("summary");
+  {
+    h5::Group targets = group.create_group("targets");
+    std::vector<std::uint64_t> trials, met;
+    std::vector<double> share, low, high;
+    for (const TargetAttainment& t : summary.targets) {
+      trials.push_back(t.trials);
+      met.push_back(t.met);
+      share.push_back(t.share);
+      low.push_back(t.low);
+      high.push_back(t.high);
+    }
+    const hsize_t chunk = std::clamp<hsize_t>(summary.targets.size(), 1, 1024);
+    targets.write_column<std::uint64_t>("trials", trials, chunk, deflate_level);
+    targets.write_column<std::uint64_t>("met", met, chunk, deflate_level);
+    targets.write_column<double>("share", share, chunk, deflate_level);
+    targets.write_column<double>("share_low", low, chunk, deflate_level);
+    targets.write_column<double>("share_high", high, chunk, deflate_level);
+  }
+  {
+    h5::Group outcomes = group.create_group("outcomes");
+    std::vector<std::uint32_t> scenario;
+    std::vector<std::string> indicator;
+    std::vector<double> mean, low, high, spending, per_million;
+    for (const OutcomeSummary& o : summary.outcomes) {
+      scenario.push_back(o.scenario);
+      indicator.push_back(o.indicator);
+      mean.push_back(o.mean);
+      low.push_back(o.low);
+      high.push_back(o.high);
+      spending.push_back(o.public_spending);
+      per_million.push_back(o.per_million_public);
+    }
+    const hsize_t chunk = std::clamp<hsize_t>(summary.outcomes.size(), 1, 1024);
+    outcomes.write_column<std::uint32_t>("scenario", scenario, chunk, deflate_level);
+    outcomes.write_strings("indicator", indicator);
+    outcomes.write_column<double>("mean", mean, chunk, deflate_level);
+    outcomes.write_column<double>("mean_low", low, chunk, deflate_level);
+    outcomes.write_column<double>("mean_high", high, chunk, deflate_level);
+    outcomes.write_column<double>("public_spending", spending, chunk, deflate_level);
+    outcomes.write_column<double>("per_million_public", per_million, chunk, deflate_level);
+  }
+}
+
 // Writes the layout of docs/output-format.md: the header at construction, then runs appended in
 // batches, then optionally /provenance. Every results file (parts and final) goes through here.
 class ResultsFileBuilder {
@@ -146,7 +192,8 @@ class ResultsFileBuilder {
     }
   }
 
-  void finish(const Provenance* provenance) {
+  void finish(const Provenance* provenance, const ResultsSummary* summary = nullptr) {
+    if (summary != nullptr) write_summary_group(file_, *summary, deflate_level_);
     if (provenance != nullptr) write_provenance(*provenance);
     for (h5::Dataset* dataset : all_datasets()) dataset->close();
     file_.flush();
@@ -259,6 +306,26 @@ class ResultsFileBuilder {
 
     write_target_header();
     write_carriers();
+    write_uncertainty();
+  }
+
+  void write_uncertainty() {
+    h5::Group group = file_.create_group("uncertainty");
+    const std::vector<UncertaintyInfo>& ranges = header_.uncertainty;
+    group.write_strings("scenario", strings_of(ranges, &UncertaintyInfo::scenario));
+    group.write_strings("key", strings_of(ranges, &UncertaintyInfo::key));
+    group.write_strings("scale", strings_of(ranges, &UncertaintyInfo::scale));
+    group.write_strings("source", strings_of(ranges, &UncertaintyInfo::source));
+    std::vector<double> low, high, value;
+    for (const UncertaintyInfo& range : ranges) {
+      low.push_back(range.low);
+      high.push_back(range.high);
+      value.push_back(range.value);
+    }
+    const hsize_t chunk = std::clamp<hsize_t>(ranges.size(), 1, run_chunk_rows);
+    group.write_column<double>("low", low, chunk, deflate_level_);
+    group.write_column<double>("high", high, chunk, deflate_level_);
+    group.write_column<double>("value", value, chunk, deflate_level_);
   }
 
   void write_indicator_header() {
@@ -603,7 +670,7 @@ void ResultsWriter::write_manifest() const {
   write_file_durably(parts_dir_ / "manifest.tsv", content);
 }
 
-void ResultsWriter::finish(const Provenance& provenance) {
+void ResultsWriter::finish(const Provenance& provenance, const ResultsSummary& summary) {
   if (finished_) throw ResultsError(final_path_.string() + ": finish called twice");
   if (next_run_ != header_.total_runs)
     throw ResultsError(final_path_.string() + ": " + std::to_string(next_run_) +
@@ -619,13 +686,14 @@ void ResultsWriter::finish(const Provenance& provenance) {
       // (saves writing the data twice; the part itself stays intact until the rename).
       fs::copy_file(parts_dir_ / parts_.front().file, temporary, fs::copy_options::overwrite_existing);
       h5::File file = h5::File::open(temporary, true);
+      write_summary_group(file, summary, final_deflate_level);
       write_provenance_group(file, provenance);
       file.flush();
       file.close();
     } else {
       ResultsFileBuilder builder(temporary, header_, final_deflate_level);
       for (const Part& part : parts_) builder.append_part(parts_dir_ / part.file, part.first_run, part.runs);
-      builder.finish(&provenance);
+      builder.finish(&provenance, &summary);
     }
     rename_durably(temporary, final_path_);
   } catch (...) {

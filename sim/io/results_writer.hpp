@@ -64,9 +64,9 @@ class ResultsWriter {
   void append(RunOutput run);
 
   // Requires header.total_runs runs appended. Writes the last part, then "<final>.tmp" part by
-  // part (memory bounded by one part) plus /provenance, fsyncs, renames it to final_path and
+  // part (memory bounded by one part) plus /summary and /provenance, fsyncs, renames it to final_path and
   // removes the parts directory.
-  void finish(const Provenance& provenance);
+  void finish(const Provenance& provenance, const ResultsSummary& summary = {});
 
   const std::filesystem::path& final_path() const noexcept { return final_path_; }
   const std::filesystem::path& parts_directory() const noexcept { return parts_dir_; }

@@ -86,6 +86,7 @@ enum Column : int {
   admitted_quality_sum,
   tech_sme_cumulative,
   high_tech_cumulative,
+  cost_per_high_tech,
   column_count
 };
 
@@ -142,7 +143,7 @@ std::vector<IndicatorDefinition> make_registry() {
       {"talents_cultivated_base", "persons", "base", "cumulative", "Innovative talents cultivated: founders whose skill crossed the talent threshold while resident in the base (one per venture), plus programme talents who joined base residents."},
       {"public_spending", "RMB/month", "county", "flow", "Public spending this month, all policy lines (see spending_*)."},
       {"public_spending_cumulative", "RMB", "county", "cumulative", "Public spending since the start."},
-      {"cost_per_job", "RMB/person", "base", "cumulative", "Cumulative public spending per job in the base (0 when the base has no jobs)."},
+      {"cost_per_job", "RMB/person", "base", "cumulative", "Cumulative public spending (every budget line, county-wide) per job in the base (0 when the base has no jobs)."},
       {"relocations", "ventures/month", "county", "flow", "Firms that left the county this month (outside pull, or at a transition)."},
       {"relocations_cumulative", "ventures", "county", "cumulative", "Relocations out of the county since the start."},
       {"acquisitions", "ventures/month", "county", "flow", "Firms acquired by leading firms this month."},
@@ -170,6 +171,7 @@ std::vector<IndicatorDefinition> make_registry() {
       {"admitted_quality_sum", "sd", "county", "flow", "Sum of the latent quality of ventures admitted this month (divide by admissions for the mean: how well screening selects)."},
       {"tech_sme_cumulative", "firms", "county", "cumulative", "Firms first evaluated as technology-based SMEs since the start, county-wide."},
       {"high_tech_cumulative", "firms", "county", "cumulative", "Firms first certified high-tech since the start, county-wide."},
+      {"cost_per_high_tech", "RMB/firm", "base", "cumulative", "Cumulative public spending (every budget line, county-wide) per high-tech enterprise incubated (high_tech_cumulative_base; 0 when none)."},
   };
   return r;
 }
@@ -282,6 +284,7 @@ void compute_indicators(const RunState& state, const ModelSetup& setup, int mont
   row[high_tech_cumulative] = state.cumulative.high_tech;
   row[public_spending_cumulative] = state.cumulative.public_spending;
   row[cost_per_job] = row[jobs_base] > 0 ? state.cumulative.public_spending / row[jobs_base] : 0.0;
+  row[cost_per_high_tech] = row[high_tech_cumulative_base] > 0 ? state.cumulative.public_spending / row[high_tech_cumulative_base] : 0.0;
 }
 
 }  // namespace incubsim::model

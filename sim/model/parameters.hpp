@@ -109,8 +109,8 @@ struct VentureDynamics {
   double rd_share = 0.05;                  // share of revenue spent on R&D
   double technology_learning = 0.01;       // monthly technology gain at skill 1 (plus R&D)
   double patent_rate = 0.02;               // monthly patents per unit technology
-  double hazard_scale_months = 60.0;       // log-logistic hazard scale (alpha)
-  double hazard_shape = 1.0;               // log-logistic shape (beta): <=1 falling, >1 hump
+  double hazard_scale_months = 90.0;       // log-logistic hazard scale (alpha)
+  double hazard_shape = 0.65;              // log-logistic shape (beta): <=1 falling, >1 hump
   double hazard_multiplier = 1.0;          // scales the whole hazard curve
   double talent_skill_threshold = 0.7;     // founder skill that counts as a cultivated talent
   double tech_sme_min_score = 60.0;        // tech-SME evaluation score needed (staff, R&D, IP points)
