@@ -1,6 +1,7 @@
 #pragma once
 // Small statistics used in every command's report.
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -13,7 +14,8 @@ inline std::pair<double, double> wilson_interval(double successes, double trials
   const double z2 = z * z;
   const double centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
   const double half = z * std::sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / (1 + z2 / trials);
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // The interval always holds p (rounding could leave p = 0 a hair outside it).
+  return {std::clamp(centre - half, 0.0, p), std::clamp(centre + half, p, 1.0)};
 }
 
 }  // namespace incubsim::engine

@@ -23,14 +23,15 @@ std::string element_of(const std::string& key) {
 // The citation that covers `key` in a scenario: the element's `source`, else its section's.
 std::string citation_for(const std::string& key, const std::map<std::string, std::string>& values,
                          const std::vector<std::pair<std::string, std::string>>& sections) {
-  if (const std::string element = element_of(key); !element.empty()) {
+  const std::vector<std::string> parts = split_key(key);
+  const bool whole_element = parts.size() == 2 && is_element_table(parts[0]);
+  if (const std::string element = whole_element ? key : element_of(key); !element.empty()) {
     const auto found = values.find(element + ".source");
     if (found == values.end()) return "";
     std::string text = found->second;  // TOML text: "\"...\""
     if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'')) text = text.substr(1, text.size() - 2);
     return text;
   }
-  const std::vector<std::string> parts = split_key(key);
   const std::string section = parts.size() == 3 && parts[0] == "stage" ? parts[0] + "." + parts[1] : parts.front();
   for (const auto& [name, citation] : sections) {
     if (name == section) return citation;
@@ -99,6 +100,7 @@ std::vector<ParameterDifference> scenario_differences(const Scenario& baseline, 
     difference.source = citation_for(key, alt, alternative.section_citations);
     difference.cited = !difference.source.empty() && difference.source != citation_for(key, base, baseline.section_citations);
     difference.numeric = numeric;
+    difference.switched_off = numeric && !difference.alternative.empty() && std::stod(difference.alternative) == 0.0;
     difference.range = range_of(key);
     differences.push_back(std::move(difference));
   };
@@ -181,7 +183,7 @@ std::string differences_markdown(const Scenario& baseline, const std::vector<Sce
     out << "| --- | --- | --- | --- | --- |\n";
     for (const ParameterDifference& difference : differences) {
       std::string range = range_text(difference.range);
-      if (range.empty()) range = difference.numeric ? "**none declared**" : "–";
+      if (range.empty()) range = difference.switched_off ? "– (switched off)" : difference.numeric ? "**none declared**" : "–";
       out << "| `" << cell(difference.key) << "` | " << cell(difference.baseline.empty() ? "–" : difference.baseline) << " | "
           << cell(difference.alternative.empty() ? "–" : difference.alternative) << " | " << cell(range) << " | "
           << cell(difference.cited ? difference.source : "**not cited**") << " |\n";

@@ -18,7 +18,8 @@ struct ParameterDifference {
   std::string alternative;  // value as TOML text; "" when the alternative has none
   std::string source;       // the alternative's citation for the value ("" when it cites nothing new)
   bool cited = false;       // the citation differs from the baseline's, so it speaks for the change
-  bool numeric = false;     // a real or integer parameter, which should declare a range
+  bool numeric = false;     // a real or integer parameter, which should declare a range...
+  bool switched_off = false;  // ...unless the alternative sets it to 0: a programme switched off
   std::optional<UncertainRange> range;  // the range the alternative declares for the key
 };
 

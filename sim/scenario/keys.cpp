@@ -1,6 +1,8 @@
 #include "scenario/keys.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -85,7 +87,16 @@ std::string field_text(const FieldRef& field) {
         } else if constexpr (std::is_same_v<T, bool>) {
           text << (*value ? "true" : "false");
         } else {
-          text << toml::value<double>(*value);
+          // The shortest text that reads back to the same double, always with a decimal point
+          // or exponent so that it stays a TOML float.
+          char buffer[64];
+          const double magnitude = std::fabs(*value);
+          const bool plain = magnitude == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15);
+          const auto result = plain ? std::to_chars(buffer, buffer + sizeof buffer, *value, std::chars_format::fixed)
+                                    : std::to_chars(buffer, buffer + sizeof buffer, *value);
+          std::string number(buffer, result.ptr);
+          if (std::isfinite(*value) && number.find_first_of(".e") == std::string::npos) number += ".0";
+          text << number;
         }
       },
       field);

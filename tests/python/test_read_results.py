@@ -103,3 +103,51 @@ def test_h5dump_reads_the_header(results):
     completed = subprocess.run([h5dump, "-H", str(results)], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert "/indicators" in completed.stdout or "indicators" in completed.stdout
+
+
+def test_summary_targets_agree_with_the_runs(results):
+    with h5py.File(results, "r") as f:
+        met = f["targets/met"][()]
+        summary = f["summary/targets"]
+        assert summary["share"].shape == (met.shape[1],)
+        for t in range(met.shape[1]):
+            judged = met[:, t][met[:, t] != 255]
+            assert int(summary["trials"][t]) == len(judged)
+            assert int(summary["met"][t]) == int(judged.sum())
+            assert summary["share_low"][t] <= summary["share"][t] <= summary["share_high"][t]
+
+
+def test_summary_outcomes_are_the_means_at_the_horizon(results):
+    with h5py.File(results, "r") as f:
+        names = _text(f["indicators/indicator"][()])
+        values = f["indicators/values"][()]
+        outcomes = f["summary/outcomes"]
+        indicators = _text(outcomes["indicator"][()])
+        assert len(indicators) == 11 * len(f["scenarios/names"])
+        spending = values[:, -1, names.index("public_spending_cumulative")].mean()
+        for row, name in enumerate(indicators):
+            mean = values[:, -1, names.index(name)].mean()
+            assert outcomes["mean"][row] == pytest.approx(mean)
+            assert outcomes["mean_low"][row] <= outcomes["mean"][row] <= outcomes["mean_high"][row]
+            assert outcomes["public_spending"][row] == pytest.approx(spending)
+            if spending > 0:
+                assert outcomes["per_million_public"][row] == pytest.approx(mean / (spending / 1e6))
+
+
+def test_uncertainty_group_lists_declared_ranges(tmp_path):
+    binary, source = os.environ["INCUBSIM_BINARY"], os.environ["INCUBSIM_SOURCE_DIR"]
+    path = tmp_path / "ranges.h5"
+    completed = subprocess.run(
+        [binary, "run", str(Path(source) / "scenarios" / "test" / "small.toml"), "-r", "1", "-q", "-o", str(path),
+         "--record", "indicators",
+         "--set", 'uncertainty.integration.reserved_share={ low = 0.1, high = 0.5, source = "test range" }'],
+        capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    with h5py.File(path, "r") as f:
+        group = f["uncertainty"]
+        assert _text(group["key"][()]) == ["integration.reserved_share"]
+        assert _text(group["scale"][()]) == ["linear"]
+        assert _text(group["source"][()]) == ["test range"]
+        assert group["low"][0] == 0.1 and group["high"][0] == 0.5
+        assert group["low"][0] <= group["value"][0] <= group["high"][0]
+        assert "uncertainty" in _text(f["scenarios/texts"][()])[0]
