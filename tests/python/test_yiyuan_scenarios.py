@@ -112,6 +112,46 @@ def test_the_plan_spends_and_incubates_more_than_the_counterfactual(measured):
     assert plan[("outcome", "ventures_active")][0] > none[("outcome", "ventures_active")][0]
 
 
+ORDER = ["baseline-4n", "government-run", "market-only", "fragmented", "status-quo-2021", "no-programme",
+         "double-rent-subsidy", "no-nursery", "larger-guidance-fund"]
+DOC = SOURCE / "docs" / "operating-models.md"
+BEGIN, END = "<!-- BEGIN results table: tests/python/test_yiyuan_scenarios.py --update -->", "<!-- END results table -->"
+
+
+def results_table(expected):
+    """The Markdown table of docs/operating-models.md, from the recorded values."""
+    def value(scenario, kind, name):
+        return expected[(scenario, kind, name)][0]
+
+    lines = ["| scenario | public spending (M RMB) | jobs | jobs above no-programme per M RMB | ventures active | "
+             "base high-tech (cum.) | talents cultivated | graduations | targets met in ≥ 95% of runs |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    counterfactual_jobs = value("no-programme", "outcome", "jobs")
+    for scenario in ORDER:
+        spending = value(scenario, "outcome", "public_spending_cumulative") / 1e6
+        jobs = value(scenario, "outcome", "jobs")
+        per_million = f"{(jobs - counterfactual_jobs) / spending:.1f}" if spending > 0 else "–"
+        targets = [share for (s, kind, _), (share, _) in expected.items() if s == scenario and kind == "target"]
+        met = sum(1 for share in targets if share >= 0.95)
+        lines.append(f"| `{scenario}` | {spending:.1f} | {jobs:.0f} | {per_million} | "
+                     f"{value(scenario, 'outcome', 'ventures_active'):.0f} | "
+                     f"{value(scenario, 'outcome', 'high_tech_cumulative_base'):.1f} | "
+                     f"{value(scenario, 'outcome', 'talents_cultivated_base'):.0f} | "
+                     f"{value(scenario, 'outcome', 'graduations_cumulative'):.0f} | {met} of {len(targets)} |")
+    return "\n".join(lines) + "\n"
+
+
+def documented_table():
+    text = DOC.read_text()
+    start = text.index(BEGIN) + len(BEGIN) + 1
+    return text, start, text.index(END, start)
+
+
+def test_operating_models_doc_shows_the_recorded_values():
+    text, start, end = documented_table()
+    assert text[start:end] == results_table(read_expected()), "run the --update command in this file's docstring"
+
+
 def update(binary):
     with tempfile.TemporaryDirectory() as directory:
         with open(EXPECTED, "w", newline="") as handle:
@@ -120,7 +160,9 @@ def update(binary):
             for scenario in SCENARIOS:
                 for (kind, name), (value, se) in sorted(measure(binary, scenario, directory).items()):
                     writer.writerow([scenario.stem, kind, name, repr(value), repr(se)])
-    print(f"wrote {EXPECTED} ({len(SCENARIOS)} scenarios, {REPLICATIONS} replications, seed {SEED})")
+    text, start, end = documented_table()
+    DOC.write_text(text[:start] + results_table(read_expected()) + text[end:])
+    print(f"wrote {EXPECTED} ({len(SCENARIOS)} scenarios, {REPLICATIONS} replications, seed {SEED}) and the table of {DOC}")
 
 
 if __name__ == "__main__":
