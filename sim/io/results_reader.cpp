@@ -564,6 +564,17 @@ std::string describe_results(const fs::path& path) {
       }
     }
   }
+  // Version 3 on: the declared ranges of the scenarios' assumptions.
+  if (file.exists("uncertainty")) {
+    const std::vector<std::string> scenario = strings_at(file, "/uncertainty/scenario");
+    const std::vector<std::string> key = strings_at(file, "/uncertainty/key");
+    const std::vector<double> low = column_at<double>(file, "/uncertainty/low");
+    const std::vector<double> high = column_at<double>(file, "/uncertainty/high");
+    line("ranges", std::to_string(key.size()) + " declared ([uncertainty])");
+    for (std::size_t i = 0; i < key.size() && i < scenario.size() && i < low.size() && i < high.size(); ++i) {
+      out << "  " << scenario[i] << '/' << key[i] << ": " << format_double(low[i]) << " .. " << format_double(high[i]) << '\n';
+    }
+  }
   return out.str();
 }
 

@@ -566,11 +566,11 @@ void validate_run(const ResultsHeader& header, const RunOutput& run) {
 }
 
 void write_results_file(const fs::path& path, const ResultsHeader& header, std::span<const RunOutput> runs,
-                        const Provenance* provenance, int deflate_level) {
+                        const Provenance* provenance, int deflate_level, const ResultsSummary* summary) {
   validate_header(header);
   ResultsFileBuilder builder(path, header, deflate_level);
   builder.append(runs);
-  builder.finish(provenance);
+  builder.finish(provenance, summary);
 }
 
 fs::path parts_directory_for(const fs::path& final_path) {

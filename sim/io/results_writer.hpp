@@ -36,11 +36,12 @@ void validate_header(const ResultsHeader& header);
 void validate_run(const ResultsHeader& header, const RunOutput& run);
 
 // Writes one complete results file at `path` (directly, no temporary name): the header, `runs`
-// (consecutive run ids, in order) and, when `provenance` is not null, the /provenance group.
+// (consecutive run ids, in order), when `summary` is not null the /summary group and when
+// `provenance` is not null the /provenance group (parts have neither).
 // Part files and final files both come from this one layout code path. Datasets are chunked
 // with shuffle and deflate at `deflate_level` (finished files use 4).
 void write_results_file(const std::filesystem::path& path, const ResultsHeader& header, std::span<const RunOutput> runs,
-                        const Provenance* provenance, int deflate_level = 4);
+                        const Provenance* provenance, int deflate_level = 4, const ResultsSummary* summary = nullptr);
 
 // "<final_path>.parts"
 std::filesystem::path parts_directory_for(const std::filesystem::path& final_path);

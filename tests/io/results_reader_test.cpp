@@ -99,7 +99,8 @@ TEST_CASE("reader: same_results ignores provenance and part size", "[io]") {
   const fs::path a = write_with_writer(dir.path / "a.h5", header, runs, 1, provenance("one", 1));
   const fs::path b = write_with_writer(dir.path / "b.h5", header, runs, 3, provenance("two", 2));
   const fs::path c = dir.path / "c.h5";
-  write_results_file(c, header, runs, nullptr);  // no provenance at all
+  const ResultsSummary summary;  // what finish() writes when given none
+  write_results_file(c, header, runs, nullptr, 4, &summary);  // no provenance at all
 
   std::string difference = "unchanged";
   CHECK(same_results(a, b, &difference));
