@@ -1,0 +1,109 @@
+"""The calibration figures of ../shared/CALIBRATION.md, checked within their bands.
+
+Runs the built binary on every scenario of scenarios/calibration/ with the seed and replications
+analysis/calibration.py uses for docs/calibration.md, measures each figure from /events and
+asserts every band. A band docs/calibration.md reports as not reached (`Target.reached = False`)
+is expected to fail, so a model that starts reaching it shows up here and the doc gets updated.
+Also checks that the hazard defaults of the registry are the BLS fit, and that the numbers in
+docs/calibration.md are those the scenarios give now (within a tolerance).
+
+Run by ctest (`python_calibration`, label slow) as `/usr/bin/python3 -m pytest -q tests/calibration`
+with INCUBSIM_BINARY and INCUBSIM_SOURCE_DIR in the environment.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+SOURCE = Path(os.environ.get("INCUBSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(SOURCE))
+
+from analysis import calibration  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def binary():
+    path = os.environ.get("INCUBSIM_BINARY")
+    if not path or not os.environ.get("INCUBSIM_SOURCE_DIR"):
+        pytest.fail("INCUBSIM_BINARY and INCUBSIM_SOURCE_DIR must be set (ctest sets them)")
+    os.environ.setdefault("INCUBSIM_BINARY", path)
+    return Path(path)
+
+
+@pytest.fixture(scope="module")
+def measured(binary):
+    return {key: calibration.measure_figure(figure, binary) for key, figure in calibration.FIGURES.items()}
+
+
+BANDED = [(key, target.name) for key, figure in calibration.FIGURES.items()
+          for target in figure.targets if target.band is not None]
+
+
+@pytest.mark.parametrize("figure_key,target_name", BANDED, ids=[f"{k}-{t}" for k, t in BANDED])
+def test_figure_within_band(measured, figure_key, target_name):
+    figure = calibration.FIGURES[figure_key]
+    target = next(t for t in figure.targets if t.name == target_name)
+    value = measured[figure_key][target_name][0]
+    message = (f"{figure.title}, {target.label}: model {target.show(value)}, band {target.show_band()} "
+               f"(scenarios/calibration/{figure.scenario}, {figure.replications} replications, seed {figure.seed})")
+    if target.reached:
+        assert target.within(value), message
+    else:
+        assert not target.within(value), "now reached, update docs/calibration.md and the Target: " + message
+
+
+def test_scenarios_are_long_enough_and_cite_sources(binary):
+    for figure in calibration.FIGURES.values():
+        resolved = subprocess.run([str(binary), "check", str(figure.path)], capture_output=True, text=True, check=True)
+        horizon = int(re.search(r"^horizon_months = (\d+)", resolved.stdout, re.M).group(1))
+        assert horizon >= 120, figure.scenario
+        text = figure.path.read_text()
+        assert text.lstrip().startswith("# Calibration scenario for figure"), figure.scenario
+        for table, value in tomllib.loads(text).items():
+            tables = value if isinstance(value, list) else list(value.values()) if table == "stage" else [value]
+            for element in tables:
+                if isinstance(element, dict) and table != "scenario":
+                    assert "source" in element, f"{figure.scenario}: [{table}] has no source citation"
+
+
+def test_registry_hazard_defaults_are_the_bls_fit(binary):
+    listing = subprocess.run([str(binary), "params"], capture_output=True, text=True, check=True).stdout
+    bls = calibration.scenario_values(calibration.FIGURES["bls"].path,
+                                      ["dynamics.hazard_scale_months", "dynamics.hazard_shape"])
+    for key, value in bls.items():
+        default = float(re.search(rf"^{re.escape(key)} .*default ([0-9.e+-]+)", listing, re.M).group(1))
+        assert default == pytest.approx(value), key
+
+
+def test_kaplan_meier_and_exit_rates_on_a_known_case():
+    # 10 ventures at risk; 2 fail in age month 0, 1 is censored after month 0, 1 fails in month 1.
+    import numpy as np
+    at_risk = np.array([10.0, 7.0, 6.0])
+    failures = np.array([2.0, 1.0, 0.0])
+    curve = calibration.kaplan_meier(at_risk, failures)
+    assert curve == pytest.approx([0.8, 0.8 * 6 / 7, 0.8 * 6 / 7])
+    yearly = np.concatenate([np.full(12, 0.01), np.full(12, 0.02)])
+    rates = calibration.annual_exit_rates(np.cumprod(1 - yearly), 2)
+    assert rates == pytest.approx([1 - 0.99 ** 12, 1 - 0.98 ** 12])
+
+
+def test_docs_match_the_measured_values(measured):
+    """Every banded model value in docs/calibration.md's summary is the measured one (±0.5 pp, or
+    ±0.5 for figures in months), so the doc is not stale."""
+    doc = (SOURCE / "docs" / "calibration.md").read_text()
+    for key, name in BANDED:
+        figure = calibration.FIGURES[key]
+        target = next(t for t in figure.targets if t.name == name)
+        row = next((line for line in doc.splitlines() if line.startswith("|") and f"| {target.label} |" in line), None)
+        assert row is not None, f"docs/calibration.md has no row for {target.label}; regenerate it"
+        shown = row.split("|")[5].strip()
+        value = float(shown.rstrip("%")) / (100 if shown.endswith("%") else 1)
+        tolerance = 0.005 if target.percent else 0.5
+        assert value == pytest.approx(measured[key][name][0], abs=tolerance), (
+            f"{target.label}: doc {shown}, measured {target.show(measured[key][name][0])}; "
+            "regenerate with /usr/bin/python3 -m analysis.calibration docs")
