@@ -285,7 +285,7 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "# incubsim check: scenario '" << scenario.name << "' is valid: " << scenario.setup.carriers.size() << " carriers, "
       << scenario.setup.targets.size() << " targets, " << scenario.setup.months << " months, " << scenario.schedule.size()
-      << " scheduled changes; 0 runs, 0 venture-months, "
+      << " scheduled changes, " << scenario.uncertainty.size() << " declared ranges; 0 runs, 0 venture-months, "
       << std::fixed << std::setprecision(3) << seconds << " s wall\n";
   return exit_success;
 }
