@@ -30,7 +30,8 @@ struct ParameterField {
 // nullopt when the key names no parameter (unknown key, or no element with that id).
 std::optional<ParameterField> find_parameter(model::ModelParameters& parameters, const std::string& key);
 
-// The value of a field as TOML text: 0.5, 12, true, "text", ["a", "b"].
+// The value of a field as TOML text: 0.5, 12, true, 'text', ['a', 'b'] (reals in the shortest
+// form that reads back exactly, plain below 1e15).
 std::string field_text(const FieldRef& field);
 
 // Every parameter of `parameters` as (key, TOML text), scalars in registry order, then the

@@ -113,6 +113,42 @@ void merge_into(toml::table& base, toml::table&& overlay) {
   }
 }
 
+const std::vector<std::string> range_fields = {"low", "high", "scale", "source"};
+
+// A table in [uncertainty] is a range when it holds any value that is not a table (its low,
+// high, scale, source, or a misspelt field reported later); a table of tables is a level of a
+// dotted key (`sector.high.share` names the sector with id "high").
+bool is_range(const toml::table& entry) {
+  return std::any_of(entry.begin(), entry.end(), [](const auto& field) { return !field.second.is_table(); });
+}
+
+void flatten_ranges(toml::table& table, const std::string& prefix, toml::table& out, ProblemList& problems) {
+  for (auto&& [name, node] : table) {
+    const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    toml::table* entry = node.as_table();
+    if (entry != nullptr && !entry->empty() && !is_range(*entry)) {
+      flatten_ranges(*entry, key, out, problems);
+    } else if (const toml::node* earlier = out.get(key)) {
+      const Location first = location_of(*earlier, "");
+      problems.add(location_of(node, ""), key,
+                   "[uncertainty]: declared twice (also at " + first.file + ":" + std::to_string(first.line) + ")");
+    } else {
+      out.insert_or_assign(key, std::move(node));
+    }
+  }
+}
+
+// Ranges may be written `"integration.reserved_share" = {...}` or with dotted keys
+// `integration.reserved_share = {...}` (nested tables): both become the one key
+// "integration.reserved_share", so `extends` and --set merge them by key.
+void normalise_ranges(toml::table& root, ProblemList& problems) {
+  toml::table* declared = root.get_as<toml::table>("uncertainty");
+  if (declared == nullptr) return;
+  toml::table flat;
+  flatten_ranges(*declared, "", flat, problems);
+  *declared = std::move(flat);
+}
+
 toml::table load_with_extends(const fs::path& path, std::vector<fs::path>& chain, const Location& referenced_from, ProblemList& problems) {
   const fs::path canonical = fs::weakly_canonical(path);
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
@@ -123,6 +159,7 @@ toml::table load_with_extends(const fs::path& path, std::vector<fs::path>& chain
   }
   chain.push_back(canonical);
   toml::table table = parse_file(path, referenced_from, problems);
+  normalise_ranges(table, problems);
   toml::node* extends = table.get("extends");
   if (extends == nullptr) return table;
   const Location where = location_of(*extends, path.string());
@@ -610,33 +647,23 @@ void put_scheduled_value(toml::table& out, const std::string& key, model::ModelP
 
 // ---- [uncertainty] ---------------------------------------------------------------------------
 
-const std::vector<std::string> range_fields = {"low", "high", "scale", "source"};
-
 struct RangeEntry {
   std::string key;
   const toml::table* table = nullptr;
   Location at;
 };
 
-// Ranges may be written `"integration.reserved_share" = {...}` or as dotted keys
-// `integration.reserved_share = {...}`: a table with any range field is a range, any other
-// table a level of the key.
-void collect_ranges(const toml::table& table, const std::string& prefix, const std::string& file, std::vector<RangeEntry>& out,
-                    ProblemList& problems) {
+// The ranges of a normalised [uncertainty] table (see normalise_ranges): one per key.
+void collect_ranges(const toml::table& table, const std::string& file, std::vector<RangeEntry>& out, ProblemList& problems) {
   for (const auto& [name, node] : table) {
-    const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    const std::string key(name.str());
     const toml::table* entry = node.as_table();
     if (entry == nullptr || entry->empty()) {
       problems.add(location_of(node, file), "uncertainty." + key,
                    "expected a range { low = ..., high = ..., source = \"...\" }, got " + node_text(node));
       continue;
     }
-    const bool is_range = std::any_of(range_fields.begin(), range_fields.end(), [&](const std::string& f) { return entry->contains(f); });
-    if (is_range) {
-      out.push_back(RangeEntry{key, entry, location_of(node, file)});
-    } else {
-      collect_ranges(*entry, key, file, out, problems);
-    }
+    out.push_back(RangeEntry{key, entry, location_of(node, file)});
   }
 }
 
@@ -665,7 +692,7 @@ std::vector<UncertainRange> read_uncertainty(const toml::node& node, const toml:
     return ranges;
   }
   std::vector<RangeEntry> entries;
-  collect_ranges(*table, "", file, entries, problems);
+  collect_ranges(*table, file, entries, problems);
   for (const RangeEntry& entry : entries) {
     const std::string& key = entry.key;
     auto reject = [&](const Location& where, std::string message) { problems.add(where, key, "[uncertainty]: " + std::move(message)); };
@@ -776,13 +803,6 @@ std::vector<UncertainRange> read_uncertainty(const toml::node& node, const toml:
         valid = false;
       }
       if (!valid) break;
-    }
-    if (!valid) continue;
-    for (const UncertainRange& earlier : ranges) {
-      if (earlier.key == key) {
-        reject(entry.at, "declared twice (also at " + earlier.file + ":" + std::to_string(earlier.line) + ")");
-        valid = false;
-      }
     }
     if (valid) ranges.push_back(std::move(range));
   }
@@ -922,6 +942,7 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
   std::vector<fs::path> chain;
   toml::table merged = load_with_extends(path, chain, Location{path.string(), 0}, problems);
   for (const auto& assignment : overrides) apply_override(merged, assignment, problems);
+  normalise_ranges(merged, problems);
   problems.throw_if_any();
 
   const std::string file = path.string();
