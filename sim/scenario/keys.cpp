@@ -71,35 +71,41 @@ std::optional<ParameterField> find_parameter(model::ModelParameters& parameters,
   return std::nullopt;
 }
 
-std::string field_text(const FieldRef& field) {
-  std::ostringstream text;
+void put_field(toml::table& table, const std::string& name, const FieldRef& field) {
   std::visit(
       [&](auto* value) {
         using T = std::remove_pointer_t<decltype(value)>;
         if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           toml::array array;
           for (const auto& item : *value) array.push_back(item);
-          text << array;
-        } else if constexpr (std::is_same_v<T, std::string>) {
-          text << toml::value<std::string>(*value);
+          table.insert_or_assign(name, std::move(array));
         } else if constexpr (std::is_same_v<T, int>) {
-          text << *value;
-        } else if constexpr (std::is_same_v<T, bool>) {
-          text << (*value ? "true" : "false");
+          table.insert_or_assign(name, static_cast<std::int64_t>(*value));
         } else {
-          // The shortest text that reads back to the same double, always with a decimal point
-          // or exponent so that it stays a TOML float.
-          char buffer[64];
-          const double magnitude = std::fabs(*value);
-          const bool plain = magnitude == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15);
-          const auto result = plain ? std::to_chars(buffer, buffer + sizeof buffer, *value, std::chars_format::fixed)
-                                    : std::to_chars(buffer, buffer + sizeof buffer, *value);
-          std::string number(buffer, result.ptr);
-          if (std::isfinite(*value) && number.find_first_of(".e") == std::string::npos) number += ".0";
-          text << number;
+          table.insert_or_assign(name, *value);
         }
       },
       field);
+}
+
+std::string field_text(const FieldRef& field) {
+  if (const auto* real = std::get_if<double*>(&field)) {
+    // The shortest text that reads back to the same double, always with a decimal point or
+    // exponent so that it stays a TOML float.
+    const double value = **real;
+    char buffer[64];
+    const double magnitude = std::fabs(value);
+    const bool plain = magnitude == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15);
+    const auto result = plain ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+                              : std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string number(buffer, result.ptr);
+    if (std::isfinite(value) && number.find_first_of(".e") == std::string::npos) number += ".0";
+    return number;
+  }
+  toml::table holder;
+  put_field(holder, "value", field);
+  std::ostringstream text;
+  holder.get("value")->visit([&](const auto& node) { text << node; });
   return text.str();
 }
 

@@ -4,6 +4,7 @@
 // splits them, finds the parameter they name and prints its value.
 
 #include <optional>
+#include <toml++/toml.h>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ParameterField {
 };
 // nullopt when the key names no parameter (unknown key, or no element with that id).
 std::optional<ParameterField> find_parameter(model::ModelParameters& parameters, const std::string& key);
+
+// Stores a field's value in `table` under `name` (integers as TOML integers).
+void put_field(toml::table& table, const std::string& name, const FieldRef& field);
 
 // The value of a field as TOML text: 0.5, 12, true, 'text', ['a', 'b'] (reals in the shortest
 // form that reads back exactly, plain below 1e15).

@@ -466,30 +466,13 @@ Location locate(const toml::table& root, const model::ResolveError& error, const
 
 // ---- the resolved text ----------------------------------------------------------------------
 
-void put(toml::table& table, const std::string& name, FieldRef field) {
-  std::visit(
-      [&](auto* value) {
-        using T = std::remove_pointer_t<decltype(value)>;
-        if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-          toml::array array;
-          for (const auto& item : *value) array.push_back(item);
-          table.insert_or_assign(name, std::move(array));
-        } else if constexpr (std::is_same_v<T, int>) {
-          table.insert_or_assign(name, static_cast<std::int64_t>(*value));
-        } else {
-          table.insert_or_assign(name, *value);
-        }
-      },
-      field);
-}
-
 template <class Element>
 void put_elements(toml::table& root, const ElementTable<Element>& spec, std::vector<Element> elements) {
   if (elements.empty()) return;
   toml::array array;
   for (Element& element : elements) {
     toml::table table;
-    for (const auto& binding : spec.fields) put(table, binding.name, binding.field(element));
+    for (const auto& binding : spec.fields) put_field(table, binding.name, binding.field(element));
     array.push_back(std::move(table));
   }
   root.insert_or_assign(spec.name, std::move(array));
@@ -642,7 +625,7 @@ const ScheduleEntry& culprit(const std::vector<const ScheduleEntry*>& changes, c
 
 // The value `key` has in `parameters`, as TOML, into out["value"].
 void put_scheduled_value(toml::table& out, const std::string& key, model::ModelParameters& parameters) {
-  if (const auto found = find_parameter(parameters, key)) put(out, "value", found->field);
+  if (const auto found = find_parameter(parameters, key)) put_field(out, "value", found->field);
 }
 
 // ---- [uncertainty] ---------------------------------------------------------------------------
@@ -855,7 +838,7 @@ std::string resolved_text(model::ModelParameters parameters, const toml::table& 
       if (table->get(parts[i]) == nullptr) table->insert_or_assign(parts[i], toml::table{});
       table = table->get_as<toml::table>(parts[i]);
     }
-    put(*table, parts.back(), binding.field(parameters));
+    put_field(*table, parts.back(), binding.field(parameters));
   }
   put_elements(root, registry.sector, parameters.sectors);
   put_elements(root, registry.source, parameters.sources);
