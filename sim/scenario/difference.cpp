@@ -21,16 +21,14 @@ std::string element_of(const std::string& key) {
 }
 
 // The citation that covers `key` in a scenario: the element's `source`, else its section's.
-std::string citation_for(const std::string& key, const std::map<std::string, std::string>& values,
+std::string citation_for(const std::string& key, model::ModelParameters& parameters,
                          const std::vector<std::pair<std::string, std::string>>& sections) {
   const std::vector<std::string> parts = split_key(key);
   const bool whole_element = parts.size() == 2 && is_element_table(parts[0]);
   if (const std::string element = whole_element ? key : element_of(key); !element.empty()) {
-    const auto found = values.find(element + ".source");
-    if (found == values.end()) return "";
-    std::string text = found->second;  // TOML text: "\"...\""
-    if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'')) text = text.substr(1, text.size() - 2);
-    return text;
+    const auto found = find_parameter(parameters, element + ".source");
+    const auto* text = found ? std::get_if<std::string*>(&found->field) : nullptr;
+    return text != nullptr ? **text : std::string();
   }
   const std::string section = parts.size() == 3 && parts[0] == "stage" ? parts[0] + "." + parts[1] : parts.front();
   for (const auto& [name, citation] : sections) {
@@ -80,6 +78,7 @@ std::string cell(std::string text) {
 
 std::vector<ParameterDifference> scenario_differences(const Scenario& baseline, const Scenario& alternative) {
   model::ModelParameters alternative_parameters = alternative.setup.parameters;
+  model::ModelParameters baseline_parameters = baseline.setup.parameters;
   const Values base_list = parameter_values(baseline.setup.parameters);
   const Values alt_list = parameter_values(alternative_parameters);
   const auto base = as_map(base_list);
@@ -97,8 +96,8 @@ std::vector<ParameterDifference> scenario_differences(const Scenario& baseline, 
     difference.key = key;
     difference.baseline = std::move(before);
     difference.alternative = std::move(after);
-    difference.source = citation_for(key, alt, alternative.section_citations);
-    difference.cited = !difference.source.empty() && difference.source != citation_for(key, base, baseline.section_citations);
+    difference.source = citation_for(key, alternative_parameters, alternative.section_citations);
+    difference.cited = !difference.source.empty() && difference.source != citation_for(key, baseline_parameters, baseline.section_citations);
     difference.numeric = numeric;
     difference.switched_off = numeric && !difference.alternative.empty() && std::stod(difference.alternative) == 0.0;
     difference.range = range_of(key);
