@@ -98,6 +98,10 @@ ModelSetup resolve(const ModelParameters& parameters) {
     const int origin = choice_index(source_origins, source.id);
     if (origin < 0) throw ResolveError("source.id", source.id, "source id must be one of grassroots, talent, spin-off, recruited");
     if (origin_seen[static_cast<std::size_t>(origin)]) throw ResolveError("source.id", source.id, "source '" + source.id + "' is declared twice");
+    if (source.initial_revenue > 0.0 && !source.registered) {
+      throw ResolveError("source.initial_revenue", source.id,
+                         "source '" + source.id + "' gives teams revenue: only registered firms sell; set registered = true or initial_revenue = 0");
+    }
     origin_seen[static_cast<std::size_t>(origin)] = true;
     setup.source_origin.push_back(origin);
     setup.source_direct_stage.push_back(choice_index(carrier_kind_names, source.direct_stage));

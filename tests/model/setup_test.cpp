@@ -130,3 +130,19 @@ TEST_CASE("venture_bound covers initial residents and the entrants' upper tail",
   // 7 residents + 18 months x (4 + 10 sqrt(4) + 1) = 7 + 450.
   CHECK(setup.venture_bound() == 457);
 }
+
+TEST_CASE("resolve rejects revenue for teams: only registered firms sell", "[model]") {
+  model::ModelParameters p = minimal();
+  p.sources[0].initial_revenue = 10000.0;
+  p.sources[0].registered = false;
+  try {
+    (void)model::resolve(p);
+    FAIL("resolved a source whose teams have revenue");
+  } catch (const model::ResolveError& error) {
+    CHECK(error.key() == "source.initial_revenue");
+    CHECK(error.element_id() == "grassroots");
+    CHECK(std::string(error.what()).find("registered = true") != std::string::npos);
+  }
+  p.sources[0].registered = true;
+  CHECK_NOTHROW(model::resolve(p));
+}
