@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <tbb/info.h>
 
 #include "app/progress.hpp"
+#include "engine/comparison.hpp"
 #include "engine/runner.hpp"
 #include "engine/statistics.hpp"
 #include "engine/summary.hpp"
@@ -162,49 +164,110 @@ void print_outcomes(std::ostream& out, const io::ResultsHeader& header, const io
   }
 }
 
+// A value with its interval: "12.3 [11.9, 12.8]".
+std::string with_interval(double mean, double low, double high, int precision) {
+  return number(mean, precision) + " [" + number(low, precision) + ", " + number(high, precision) + "]";
+}
+
+void print_comparison(std::ostream& out, const io::ResultsHeader& header, const io::ResultsSummary& summary) {
+  const std::string& reference = header.scenario_names.front();
+  std::string section;
+  for (const io::ComparisonRow& row : summary.comparison) {
+    const std::string heading = row.kind == "target" ? "Targets: share of replications meeting each (95% interval), and the paired difference against " + reference
+                                                     : "Key outcomes at " + row.month + ": mean (95% interval), paired difference against " + reference + ", and per million RMB of public spending";
+    if (heading != section) {
+      section = heading;
+      out << "\n" << heading << "\n";
+      out << std::left << std::setw(38) << (row.kind == "target" ? "target (deadline)" : "indicator") << std::setw(22) << "scenario" << std::right
+          << std::setw(30) << "mean [95%]" << std::setw(32) << "difference [95%]";
+      if (row.kind == "outcome") out << std::setw(12) << "spent (M)" << std::setw(12) << "per M RMB" << std::setw(16) << "diff per M";
+      out << "\n";
+    }
+    const int precision = row.kind == "target" ? 2 : (std::fabs(row.mean) >= 1e5 ? 0 : 1);
+    const std::string label = row.kind == "target" ? row.name + " (" + row.month + ")" : row.name;
+    out << std::left << std::setw(38) << (row.scenario == 0 ? label.substr(0, 37) : "") << std::setw(22)
+        << header.scenario_names[row.scenario].substr(0, 21) << std::right << std::setw(30)
+        << with_interval(row.mean, row.low, row.high, precision) << std::setw(32)
+        << (row.scenario == 0 ? std::string("-") : with_interval(row.difference, row.difference_low, row.difference_high, precision));
+    if (row.kind == "outcome") {
+      out << std::setw(12) << number(row.public_spending / 1e6, 1) << std::setw(12) << number(row.per_million_public, 2) << std::setw(16)
+          << number(row.difference_per_million, 2);
+    }
+    out << "\n";
+  }
+  bool input_driven = false;
+  for (const io::TargetInfo& target : header.targets) input_driven = input_driven || (target.scenario == reference && target.kind == "input-driven");
+  if (input_driven) {
+    out << "Input-driven targets of " << reference << ":";
+    for (const io::TargetInfo& target : header.targets) {
+      if (target.scenario == reference && target.kind == "input-driven") out << " " << target.id;
+    }
+    out << " (they follow mostly from what a scenario builds, not from venture behaviour).\n";
+  }
+}
+
 }  // namespace
 
-int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
-  po::options_description options("incubsim run SCENARIO [options]");
+// Options shared by the commands that simulate.
+void add_simulation_options(po::options_description& options, const char* record_default) {
   options.add_options()
-      ("help,h", "show this help")
-      ("scenario", po::value<std::string>(), "scenario TOML file")
-      ("replications,r", po::value<std::uint32_t>()->default_value(10), "replications")
+      ("replications,r", po::value<std::uint32_t>()->default_value(10), "replications (per scenario)")
       ("seed", po::value<std::uint32_t>()->default_value(default_seed), "base seed (32-bit)")
-      ("output,o", po::value<std::string>(), "results file (default output/<scenario>.h5)")
-      ("set", po::value<std::vector<std::string>>()->composing(), "override a parameter: KEY=VALUE (repeatable)")
-      ("record", po::value<std::string>()->default_value("trajectories"), "indicators | events | trajectories")
+      ("output,o", po::value<std::string>(), "results file")
+      ("set", po::value<std::vector<std::string>>()->composing(), "override a parameter of every scenario: KEY=VALUE (repeatable)")
+      ("record", po::value<std::string>()->default_value(record_default), "indicators | events | trajectories")
       ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
       ("part-runs", po::value<std::uint32_t>()->default_value(16), "runs per crash-safe part file")
       ("force", "overwrite an existing results file")
       ("quiet,q", "no progress bar");
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  const po::variables_map values = parse(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
-  if (!values.count("scenario")) throw UsageError("run needs a scenario file: incubsim run SCENARIO.toml");
-  const auto replications = values["replications"].as<std::uint32_t>();
-  if (replications == 0) throw UsageError("--replications must be at least 1");
-  const int threads = values["threads"].as<int>();
-  if (threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
-  const auto part_runs = values["part-runs"].as<std::uint32_t>();
-  if (part_runs == 0) throw UsageError("--part-runs must be at least 1");
-  const io::RecordLevel record = parse_record_level(values["record"].as<std::string>());
-  const std::vector<std::string> overrides = values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
 
-  std::vector<scenario::Scenario> scenarios;
-  scenarios.push_back(scenario::load_scenario(values["scenario"].as<std::string>(), overrides));
-  const fs::path output = values.count("output") ? fs::path(values["output"].as<std::string>())
-                                                 : fs::path("output") / (scenarios.front().name + ".h5");
-  const bool force = values.count("force") > 0;
-  if (fs::exists(output) && !force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
-  if (fs::exists(io::parts_directory_for(output)) && !force) {
+struct Simulation {
+  std::string command;  // "run", "compare"
+  std::uint32_t replications = 10;
+  std::uint32_t seed = default_seed;
+  io::RecordLevel record = io::RecordLevel::trajectories;
+  int threads = 0;
+  std::uint32_t part_runs = 16;
+  bool force = false;
+  bool quiet = false;
+  fs::path output;
+  std::vector<std::string> overrides;
+};
+
+Simulation read_simulation_options(const std::string& command, const po::variables_map& values) {
+  Simulation simulation;
+  simulation.command = command;
+  simulation.replications = values["replications"].as<std::uint32_t>();
+  if (simulation.replications == 0) throw UsageError("--replications must be at least 1");
+  simulation.threads = values["threads"].as<int>();
+  if (simulation.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+  simulation.part_runs = values["part-runs"].as<std::uint32_t>();
+  if (simulation.part_runs == 0) throw UsageError("--part-runs must be at least 1");
+  simulation.record = parse_record_level(values["record"].as<std::string>());
+  simulation.seed = values["seed"].as<std::uint32_t>();
+  simulation.force = values.count("force") > 0;
+  simulation.quiet = values.count("quiet") > 0;
+  if (values.count("output")) simulation.output = values["output"].as<std::string>();
+  if (values.count("set")) simulation.overrides = values["set"].as<std::vector<std::string>>();
+  return simulation;
+}
+
+void check_output_free(const Simulation& simulation) {
+  const fs::path& output = simulation.output;
+  if (fs::exists(output) && !simulation.force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
+  if (fs::exists(io::parts_directory_for(output)) && !simulation.force) {
     throw UsageError("'" + io::parts_directory_for(output).string() +
                      "' holds parts of an earlier, unfinished command; use --force to discard them");
   }
+}
+
+// Runs every replication of every scenario (scenario-major, common random numbers), writes the
+// results file with its summary, and prints the report. Returns the exit code.
+int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>& scenarios, const std::string& command_line,
+             std::ostream& out) {
+  check_output_free(simulation);
+  const fs::path& output = simulation.output;
   if (!output.parent_path().empty()) fs::create_directories(output.parent_path());
 
   // Each scenario runs with its epochs ([[schedule]]); the plan points into `scenarios`.
@@ -218,12 +281,12 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
     plan.scenarios.push_back(&scenarios[s].setup);
     plan.schedules.push_back(&schedules[s]);
   }
-  plan.replications = replications;
-  plan.seed = values["seed"].as<std::uint32_t>();
-  plan.record = record;
-  const io::ResultsHeader header = make_header("run", scenarios, plan);
+  plan.replications = simulation.replications;
+  plan.seed = simulation.seed;
+  plan.record = simulation.record;
+  const io::ResultsHeader header = make_header(simulation.command, scenarios, plan);
 
-  const int thread_count = threads > 0 ? threads : tbb::info::default_concurrency();
+  const int thread_count = simulation.threads > 0 ? simulation.threads : tbb::info::default_concurrency();
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   io::Provenance provenance;
   provenance.incubsim_version = incubsim::version;
@@ -234,13 +297,17 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
   provenance.threads = thread_count;
 
   const auto start = std::chrono::steady_clock::now();
-  io::ResultsWriter writer(output, header, force, part_runs);
+  io::ResultsWriter writer(output, header, simulation.force, simulation.part_runs);
   engine::SummaryAccumulator conclusions(header);
+  const bool paired = simulation.command == "compare";
+  std::optional<engine::ComparisonAccumulator> comparison;
+  if (paired) comparison.emplace(header, simulation.replications);
   std::uint64_t venture_months = 0;
   std::size_t done = 0;
-  ProgressBar progress(plan.total_runs(), !values.count("quiet") && stderr_is_terminal());
+  ProgressBar progress(plan.total_runs(), !simulation.quiet && stderr_is_terminal());
   engine::execute(plan, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
     conclusions.add(run);
+    if (comparison) comparison->add(run);
     venture_months += run.venture_months;
     writer.append(std::move(run));
     progress.advance(++done);
@@ -248,22 +315,80 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
   progress.finish();
   provenance.finished_utc = utc_now();
   provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const io::ResultsSummary concluded = conclusions.summary();
+  io::ResultsSummary concluded = conclusions.summary();
+  if (comparison) concluded.comparison = comparison->rows();
   writer.finish(provenance, concluded);
   // The summary's wall time covers the whole command, the final assembly of the file included.
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  out << "Scenario " << scenarios.front().name << ": " << replications << " replications, seed " << plan.seed << ", "
-      << header.month_labels.front() << " to " << header.month_labels.back() << ", results in " << output.string() << "\n";
-  print_targets(out, header, concluded);
-  print_outcomes(out, header, concluded);
+  if (paired) {
+    out << "Compare " << scenarios.size() << " scenarios against " << scenarios.front().name << ": " << simulation.replications
+        << " replications each on common random numbers, seed " << plan.seed << ", " << header.month_labels.front() << " to "
+        << header.month_labels.back() << ", results in " << output.string() << "\n";
+    print_comparison(out, header, concluded);
+  } else {
+    out << "Scenario " << scenarios.front().name << ": " << simulation.replications << " replications, seed " << plan.seed << ", "
+        << header.month_labels.front() << " to " << header.month_labels.back() << ", results in " << output.string() << "\n";
+    print_targets(out, header, concluded);
+    print_outcomes(out, header, concluded);
+  }
   std::ostringstream summary;
-  summary << std::fixed << std::setprecision(2) << "incubsim run: " << plan.total_runs() << " runs, " << with_thousands(venture_months)
-          << " venture-months, " << seconds << " s wall, " << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9)))
-          << " venture-months/s, " << static_cast<double>(plan.total_runs()) / std::max(seconds, 1e-9) << " runs/s, " << thread_count
-          << " threads\n";
+  summary << std::fixed << std::setprecision(2) << "incubsim " << simulation.command << ": " << plan.total_runs() << " runs, "
+          << with_thousands(venture_months) << " venture-months, " << seconds << " s wall, "
+          << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9))) << " venture-months/s, "
+          << static_cast<double>(plan.total_runs()) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads\n";
   out << summary.str();
   return exit_success;
+}
+
+int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
+  po::options_description options("incubsim run SCENARIO [options]");
+  options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file");
+  add_simulation_options(options, "trajectories");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  if (!values.count("scenario")) throw UsageError("run needs a scenario file: incubsim run SCENARIO.toml");
+  Simulation simulation = read_simulation_options("run", values);
+  std::vector<scenario::Scenario> scenarios;
+  scenarios.push_back(scenario::load_scenario(values["scenario"].as<std::string>(), simulation.overrides));
+  if (simulation.output.empty()) simulation.output = fs::path("output") / (scenarios.front().name + ".h5");
+  return simulate(simulation, scenarios, command_line, out);
+}
+
+int compare_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
+  po::options_description options("incubsim compare SCENARIO SCENARIO... [options]  (the first is the reference)");
+  options.add_options()("help,h", "show this help")("scenarios", po::value<std::vector<std::string>>(), "scenario TOML files");
+  add_simulation_options(options, "trajectories");
+  po::positional_options_description positional;
+  positional.add("scenarios", -1);
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  const std::vector<std::string> files = values.count("scenarios") ? values["scenarios"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (files.size() < 2) throw UsageError("compare needs at least two scenarios: incubsim compare REFERENCE.toml OTHER.toml...");
+  Simulation simulation = read_simulation_options("compare", values);
+  std::vector<scenario::Scenario> scenarios;
+  for (const std::string& file : files) scenarios.push_back(scenario::load_scenario(file, simulation.overrides));
+  for (std::size_t i = 1; i < scenarios.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (scenarios[i].name == scenarios[j].name) {
+        throw UsageError("two scenarios are named '" + scenarios[i].name + "' (" + files[j] + ", " + files[i] + "); give each its own [scenario] name");
+      }
+    }
+    if (scenarios[i].setup.months != scenarios[0].setup.months || scenarios[i].setup.start_year != scenarios[0].setup.start_year ||
+        scenarios[i].setup.start_month != scenarios[0].setup.start_month) {
+      throw UsageError("'" + files[i] + "' simulates other months than '" + files[0] + "'; compared scenarios share start and horizon");
+    }
+  }
+  if (simulation.output.empty()) simulation.output = fs::path("output") / ("compare-" + scenarios.front().name + ".h5");
+  return simulate(simulation, scenarios, command_line, out);
 }
 
 int check_command(const std::vector<std::string>& arguments, std::ostream& out) {
@@ -364,6 +489,7 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   const std::string usage =
       "usage: incubsim <command> [options]\n"
       "  run SCENARIO [-r N] [--seed S] [-o FILE.h5] [--set K=V]... [--record LEVEL] [--threads N] [--force] [--quiet]\n"
+      "  compare REFERENCE OTHER... [-r N] [...]  paired comparison on common random numbers\n"
       "  check SCENARIO [--set K=V]...   validate, print the resolved scenario\n"
       "  diff BASELINE ALTERNATIVE...    the parameters each alternative changes, with ranges and sources\n"
       "  params [--markdown|--indicators] the parameter registry, or the indicators\n"
@@ -381,11 +507,12 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
   try {
     if (command == "run") return run_command(rest, command_line, out);
+    if (command == "compare") return compare_command(rest, command_line, out);
     if (command == "check") return check_command(rest, out);
     if (command == "diff") return diff_command(rest, out, err);
     if (command == "params") return params_command(rest, out, err);
     if (command == "info") return info_command(rest, out, err);
-    const std::string suggestion = scenario::closest_match(command, {"run", "check", "diff", "params", "info"});
+    const std::string suggestion = scenario::closest_match(command, {"run", "compare", "check", "diff", "params", "info"});
     err << "incubsim: unknown command '" << command << "'" << (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") << "\n"
         << usage;
     return exit_bad_input;

@@ -22,6 +22,7 @@ class UsageError : public std::runtime_error {
 int dispatch(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err);
 
 int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
+int compare_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
 int check_command(const std::vector<std::string>& arguments, std::ostream& out);
 int diff_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);

@@ -142,9 +142,24 @@ struct OutcomeSummary {  // one per scenario and key indicator, at the horizon
   double public_spending = 0.0;     // mean cumulative public spending at the horizon (RMB)
   double per_million_public = 0.0;  // mean / (public_spending / 1e6); NaN without public spending
 };
+// One row of a paired comparison (`compare`): a metric of one scenario, and its difference from
+// the first scenario on the same random streams (replication r against replication r).
+struct ComparisonRow {
+  std::uint32_t scenario = 0;
+  std::string kind;         // "target" (met: 0/1 per run) or "outcome" (an indicator's value)
+  std::string name;         // target id or indicator name
+  std::string month;        // "YYYY-MM" the metric is read at (a target's deadline, or the horizon)
+  double mean = 0.0, low = 0.0, high = 0.0;                 // 95% interval of the mean
+  double difference = 0.0, difference_low = 0.0, difference_high = 0.0;  // paired, against scenario 0
+  double public_spending = 0.0;       // mean cumulative public spending by that month (RMB)
+  double per_million_public = 0.0;    // mean / (public_spending / 1e6); NaN without spending
+  double difference_per_million = 0.0;  // difference / (difference in spending / 1e6); NaN when spending is equal
+};
+
 struct ResultsSummary {
   std::vector<TargetAttainment> targets;
   std::vector<OutcomeSummary> outcomes;
+  std::vector<ComparisonRow> comparison;  // `compare` only
 };
 
 // Only this part of a file may differ between two identical commands.

@@ -102,6 +102,40 @@ void write_provenance_group(h5::File& file, const Provenance& provenance) {
   group.close();
 }
 
+// The /compare group of a finished `compare` file: one row per scenario and metric.
+void write_comparison_group(h5::File& file, const std::vector<ComparisonRow>& rows, int deflate_level) {
+  if (rows.empty()) return;
+  h5::Group group = file.create_group("compare");
+  std::vector<std::uint32_t> scenario;
+  std::vector<std::string> kind, name, month;
+  std::vector<double> mean, low, high, difference, difference_low, difference_high, spending, per_million, difference_per_million;
+  for (const ComparisonRow& row : rows) {
+    scenario.push_back(row.scenario);
+    kind.push_back(row.kind);
+    name.push_back(row.name);
+    month.push_back(row.month);
+    mean.push_back(row.mean);
+    low.push_back(row.low);
+    high.push_back(row.high);
+    difference.push_back(row.difference);
+    difference_low.push_back(row.difference_low);
+    difference_high.push_back(row.difference_high);
+    spending.push_back(row.public_spending);
+    per_million.push_back(row.per_million_public);
+    difference_per_million.push_back(row.difference_per_million);
+  }
+  const hsize_t chunk = std::clamp<hsize_t>(rows.size(), 1, 1024);
+  group.write_column<std::uint32_t>("scenario", scenario, chunk, deflate_level);
+  group.write_strings("kind", kind);
+  group.write_strings("name", name);
+  group.write_strings("month", month);
+  const std::pair<const char*, const std::vector<double>*> columns[] = {
+      {"mean", &mean}, {"mean_low", &low}, {"mean_high", &high}, {"difference", &difference},
+      {"difference_low", &difference_low}, {"difference_high", &difference_high}, {"public_spending", &spending},
+      {"per_million_public", &per_million}, {"difference_per_million", &difference_per_million}};
+  for (const auto& [column, values] : columns) group.write_column<double>(column, *values, chunk, deflate_level);
+}
+
 // The /summary group of a finished file: what the command concludes.
 void write_summary_group(h5::File& file, const ResultsSummary& summary, int deflate_level) {
   h5::Group group = file.create_group("summary");
@@ -146,6 +180,8 @@ void write_summary_group(h5::File& file, const ResultsSummary& summary, int defl
     outcomes.write_column<double>("public_spending", spending, chunk, deflate_level);
     outcomes.write_column<double>("per_million_public", per_million, chunk, deflate_level);
   }
+  group.close();
+  write_comparison_group(file, summary.comparison, deflate_level);
 }
 
 // Writes the layout of docs/output-format.md: the header at construction, then runs appended in
