@@ -17,6 +17,8 @@
 
 #include "app/progress.hpp"
 #include "engine/comparison.hpp"
+#include "engine/design.hpp"
+#include "engine/robustness.hpp"
 #include "engine/runner.hpp"
 #include "engine/statistics.hpp"
 #include "engine/summary.hpp"
@@ -233,6 +235,7 @@ struct Simulation {
   bool quiet = false;
   fs::path output;
   std::vector<std::string> overrides;
+  std::uint32_t robustness_points = 0;  // compare --robustness M
 };
 
 Simulation read_simulation_options(const std::string& command, const po::variables_map& values) {
@@ -259,6 +262,128 @@ void check_output_free(const Simulation& simulation) {
   if (fs::exists(io::parts_directory_for(output)) && !simulation.force) {
     throw UsageError("'" + io::parts_directory_for(output).string() +
                      "' holds parts of an earlier, unfinished command; use --force to discard them");
+  }
+}
+
+// The assumptions `compare --robustness` varies: every key some scenario declares a range for,
+// sorted, with each scenario's own range (or none).
+struct Assumption {
+  std::string key;
+  std::vector<std::optional<scenario::UncertainRange>> range;  // per scenario
+};
+
+std::vector<Assumption> assumptions_of(const std::vector<scenario::Scenario>& scenarios) {
+  std::vector<Assumption> assumptions;
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    for (const scenario::UncertainRange& range : scenarios[s].uncertainty) {
+      auto found = std::find_if(assumptions.begin(), assumptions.end(), [&](const Assumption& a) { return a.key == range.key; });
+      if (found == assumptions.end()) {
+        assumptions.push_back(Assumption{range.key, std::vector<std::optional<scenario::UncertainRange>>(scenarios.size())});
+        found = assumptions.end() - 1;
+      }
+      found->range[s] = range;
+    }
+  }
+  std::sort(assumptions.begin(), assumptions.end(), [](const Assumption& a, const Assumption& b) { return a.key < b.key; });
+  return assumptions;
+}
+
+// A scenario's range as a design factor, so quantile u maps to a value exactly as sweeps map it.
+engine::Factor factor_of(const scenario::UncertainRange& range) {
+  engine::Factor factor;
+  factor.key = range.key;
+  factor.kind = range.integer ? engine::Factor::Kind::integer : range.log_scale ? engine::Factor::Kind::log : engine::Factor::Kind::real;
+  factor.low = range.low;
+  factor.high = range.high;
+  return factor;
+}
+
+// Runs `points` Latin-hypercube points over the scenarios' ranges; at each, every scenario with
+// its own ranges set to the point's quantiles, on common random numbers, and compares them.
+io::RobustnessResult run_robustness(const Simulation& simulation, const std::vector<scenario::Scenario>& scenarios,
+                                    ProgressBar& progress, std::size_t& done, std::uint64_t& venture_months, int thread_count) {
+  const std::vector<Assumption> assumptions = assumptions_of(scenarios);
+  io::RobustnessResult result;
+  result.scenarios = static_cast<std::uint32_t>(scenarios.size());
+  std::vector<engine::Factor> unit_factors;
+  for (const Assumption& assumption : assumptions) {
+    result.keys.push_back(assumption.key);
+    engine::Factor factor;
+    factor.key = assumption.key;
+    unit_factors.push_back(factor);  // real on [0, 1]: the quantile
+  }
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    std::vector<std::uint8_t> declared;
+    for (const Assumption& assumption : assumptions) declared.push_back(assumption.range[s] ? 1 : 0);
+    result.declared.push_back(std::move(declared));
+  }
+  const engine::Design design = engine::latin_hypercube(unit_factors, simulation.robustness_points, simulation.seed);
+  std::vector<std::vector<io::ComparisonRow>> comparisons;
+  for (std::size_t p = 0; p < design.points(); ++p) {
+    result.unit.push_back(design.unit[p]);
+    std::vector<double> reference_values;
+    std::vector<scenario::Scenario> at_point;
+    for (std::size_t s = 0; s < scenarios.size(); ++s) {
+      std::vector<std::string> overrides = simulation.overrides;
+      for (std::size_t k = 0; k < assumptions.size(); ++k) {
+        const auto& range = assumptions[k].range[s];
+        if (!range) {
+          if (s == 0) reference_values.push_back(std::numeric_limits<double>::quiet_NaN());
+          continue;
+        }
+        const engine::Factor factor = factor_of(*range);
+        const double value = engine::to_value(factor, design.unit[p][k]);
+        if (s == 0) reference_values.push_back(value);
+        overrides.push_back(range->key + "=" + engine::value_text(factor, value));
+      }
+      at_point.push_back(scenario::load_scenario(scenarios[s].path, overrides));
+    }
+    result.values.push_back(reference_values);
+    std::vector<engine::ScenarioSchedule> schedules;
+    for (const auto& scenario : at_point) {
+      engine::ScenarioSchedule& schedule = schedules.emplace_back();
+      for (const auto& epoch : scenario.epochs) schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
+    }
+    engine::RunPlan plan;
+    for (std::size_t s = 0; s < at_point.size(); ++s) {
+      plan.scenarios.push_back(&at_point[s].setup);
+      plan.schedules.push_back(&schedules[s]);
+    }
+    plan.replications = simulation.replications;
+    plan.seed = simulation.seed;
+    plan.record = io::RecordLevel::indicators;
+    const io::ResultsHeader header = make_header("compare", at_point, plan);
+    engine::ComparisonAccumulator comparison(header, simulation.replications);
+    engine::execute(plan, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
+      comparison.add(run);
+      venture_months += run.venture_months;
+      progress.advance(++done);
+    });
+    comparisons.push_back(comparison.rows());
+  }
+  engine::summarise_robustness(result, comparisons);
+  return result;
+}
+
+void print_robustness(std::ostream& out, const io::ResultsHeader& header, const io::RobustnessResult& result, std::uint32_t points) {
+  out << "\nRobustness: " << points << " Latin-hypercube points over " << result.keys.size()
+      << " declared assumptions; at each, does the alternative beat " << header.scenario_names.front()
+      << "? (paired 95% interval above 0: beats, below: loses, else tie)\n";
+  out << std::left << std::setw(38) << "metric" << std::setw(22) << "alternative" << std::right << std::setw(8) << "beats" << std::setw(7)
+      << "ties" << std::setw(7) << "loses" << "   deciding assumption (Spearman rho)\n";
+  const std::string horizon = header.month_labels.back();
+  std::string previous;
+  for (const io::RobustnessRow& row : result.rows) {
+    if (row.kind == "outcome" && (row.month != horizon || (row.name != "jobs" && row.name != "high_tech_cumulative_base" &&
+                                                           row.name != "talents_cultivated_base" && row.name != "ventures_active"))) {
+      continue;  // the file holds every metric; the screen shows the targets and four outcomes at the horizon
+    }
+    const std::string label = row.kind == "target" ? row.name : row.name + " (" + row.month + ")";
+    out << std::left << std::setw(38) << (label != previous ? label.substr(0, 37) : "") << std::setw(22)
+        << header.scenario_names[row.scenario].substr(0, 21) << std::right << std::setw(8) << row.beats << std::setw(7) << row.ties
+        << std::setw(7) << row.loses << "   " << (row.deciding_key.empty() ? "-" : row.deciding_key + " (" + number(row.correlation, 2) + ")")
+        << "\n";
+    previous = label;
   }
 }
 
@@ -304,7 +429,8 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
   if (paired) comparison.emplace(header, simulation.replications);
   std::uint64_t venture_months = 0;
   std::size_t done = 0;
-  ProgressBar progress(plan.total_runs(), !simulation.quiet && stderr_is_terminal());
+  const std::size_t robustness_runs = static_cast<std::size_t>(simulation.robustness_points) * plan.total_runs();
+  ProgressBar progress(plan.total_runs() + robustness_runs, !simulation.quiet && stderr_is_terminal());
   engine::execute(plan, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
     conclusions.add(run);
     if (comparison) comparison->add(run);
@@ -312,11 +438,14 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
     writer.append(std::move(run));
     progress.advance(++done);
   });
+  io::RobustnessResult robustness;
+  if (simulation.robustness_points > 0) robustness = run_robustness(simulation, scenarios, progress, done, venture_months, thread_count);
   progress.finish();
   provenance.finished_utc = utc_now();
   provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   io::ResultsSummary concluded = conclusions.summary();
   if (comparison) concluded.comparison = comparison->rows();
+  concluded.robustness = std::move(robustness);
   writer.finish(provenance, concluded);
   // The summary's wall time covers the whole command, the final assembly of the file included.
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -326,17 +455,19 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
         << " replications each on common random numbers, seed " << plan.seed << ", " << header.month_labels.front() << " to "
         << header.month_labels.back() << ", results in " << output.string() << "\n";
     print_comparison(out, header, concluded);
+    if (!concluded.robustness.empty()) print_robustness(out, header, concluded.robustness, simulation.robustness_points);
   } else {
     out << "Scenario " << scenarios.front().name << ": " << simulation.replications << " replications, seed " << plan.seed << ", "
         << header.month_labels.front() << " to " << header.month_labels.back() << ", results in " << output.string() << "\n";
     print_targets(out, header, concluded);
     print_outcomes(out, header, concluded);
   }
+  const std::size_t total_runs = plan.total_runs() + robustness_runs;
   std::ostringstream summary;
-  summary << std::fixed << std::setprecision(2) << "incubsim " << simulation.command << ": " << plan.total_runs() << " runs, "
+  summary << std::fixed << std::setprecision(2) << "incubsim " << simulation.command << ": " << total_runs << " runs, "
           << with_thousands(venture_months) << " venture-months, " << seconds << " s wall, "
           << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9))) << " venture-months/s, "
-          << static_cast<double>(plan.total_runs()) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads\n";
+          << static_cast<double>(total_runs) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads\n";
   out << summary.str();
   return exit_success;
 }
@@ -362,7 +493,9 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
 
 int compare_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
   po::options_description options("incubsim compare SCENARIO SCENARIO... [options]  (the first is the reference)");
-  options.add_options()("help,h", "show this help")("scenarios", po::value<std::vector<std::string>>(), "scenario TOML files");
+  options.add_options()("help,h", "show this help")("scenarios", po::value<std::vector<std::string>>(), "scenario TOML files")(
+      "robustness", po::value<std::uint32_t>()->default_value(0),
+      "M: also run every scenario at M Latin-hypercube points over the [uncertainty] ranges they declare");
   add_simulation_options(options, "trajectories");
   po::positional_options_description positional;
   positional.add("scenarios", -1);
@@ -386,6 +519,13 @@ int compare_command(const std::vector<std::string>& arguments, const std::string
         scenarios[i].setup.start_month != scenarios[0].setup.start_month) {
       throw UsageError("'" + files[i] + "' simulates other months than '" + files[0] + "'; compared scenarios share start and horizon");
     }
+  }
+  simulation.robustness_points = values["robustness"].as<std::uint32_t>();
+  if (simulation.robustness_points > 0) {
+    if (assumptions_of(scenarios).empty()) {
+      throw UsageError("--robustness needs assumptions with ranges, but none of the scenarios declares an [uncertainty] table (docs/scenarios.md)");
+    }
+    if (simulation.robustness_points < 2) throw UsageError("--robustness needs at least 2 points");
   }
   if (simulation.output.empty()) simulation.output = fs::path("output") / ("compare-" + scenarios.front().name + ".h5");
   return simulate(simulation, scenarios, command_line, out);

@@ -84,13 +84,13 @@ std::vector<io::ComparisonRow> ComparisonAccumulator::rows() const {
       row.kind = metric.kind;
       row.name = metric.name;
       row.month = header_.month_labels[static_cast<std::size_t>(metric.month)];
-      const Interval level = mean_interval(values_[s][m]);
+      const MeanInterval level = mean_interval(values_[s][m]);
       row.mean = level.mean;
       row.low = level.low;
       row.high = level.high;
       std::vector<double> paired(replications_, nan);
       for (std::uint32_t r = 0; r < replications_; ++r) paired[r] = values_[s][m][r] - values_[0][m][r];
-      const Interval difference = mean_interval(paired);
+      const MeanInterval difference = mean_interval(paired);
       row.difference = difference.mean;
       row.difference_low = difference.low;
       row.difference_high = difference.high;

@@ -21,7 +21,7 @@ inline std::pair<double, double> wilson_interval(double successes, double trials
   return {std::clamp(centre - half, 0.0, p), std::clamp(centre + half, p, 1.0)};
 }
 
-struct Interval {
+struct MeanInterval {
   double mean = 0.0;
   double low = 0.0;
   double high = 0.0;
@@ -29,7 +29,7 @@ struct Interval {
 
 // Mean with its 95% Student-t interval; NaN values are skipped; with fewer than two values the
 // interval is the mean itself (NaN when there are none).
-inline Interval mean_interval(const std::vector<double>& values) {
+inline MeanInterval mean_interval(const std::vector<double>& values) {
   double sum = 0.0;
   std::size_t n = 0;
   for (double x : values) {

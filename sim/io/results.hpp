@@ -156,10 +156,38 @@ struct ComparisonRow {
   double difference_per_million = 0.0;  // difference / (difference in spending / 1e6); NaN when spending is equal
 };
 
+// `compare --robustness`: how often each alternative beats the reference across Latin-hypercube
+// points over the declared [uncertainty] ranges, and which assumption decides it.
+struct RobustnessRow {
+  std::uint32_t scenario = 0;  // an alternative (never the reference, scenario 0)
+  std::string kind, name, month;  // the metric, as in ComparisonRow
+  std::uint32_t points = 0;    // points where the metric could be compared
+  std::uint32_t beats = 0;     // paired difference > 0 with its 95% interval above 0
+  std::uint32_t loses = 0;     // < 0 with the interval below 0
+  std::uint32_t ties = 0;      // the interval holds 0
+  std::string deciding_key;    // the assumption whose value correlates most with the difference
+  double correlation = 0.0;    // its Spearman rank correlation with the paired difference
+};
+struct RobustnessResult {
+  std::vector<std::string> keys;                // the assumptions, sorted
+  std::vector<std::vector<double>> unit;        // [point][key] quantile in [0, 1) within each scenario's range
+  std::vector<std::vector<double>> values;      // [point][key] value in the reference's range (NaN: not declared there)
+  std::vector<std::vector<std::uint8_t>> declared;  // [scenario][key] 1 when the scenario declares a range for the key
+  std::vector<std::string> metric_kind, metric_name, metric_month;
+  std::uint32_t scenarios = 0;
+  // [point][scenario][metric] paired difference against the reference (mean over replications)
+  std::vector<double> difference;
+  // [scenario][metric][key] Spearman correlation of the key's quantile with the difference
+  std::vector<double> correlation;
+  std::vector<RobustnessRow> rows;
+  bool empty() const { return keys.empty(); }
+};
+
 struct ResultsSummary {
   std::vector<TargetAttainment> targets;
   std::vector<OutcomeSummary> outcomes;
   std::vector<ComparisonRow> comparison;  // `compare` only
+  RobustnessResult robustness;            // `compare --robustness` only
 };
 
 // Only this part of a file may differ between two identical commands.

@@ -136,6 +136,69 @@ void write_comparison_group(h5::File& file, const std::vector<ComparisonRow>& ro
   for (const auto& [column, values] : columns) group.write_column<double>(column, *values, chunk, deflate_level);
 }
 
+// A matrix of rows, appended as one block: `row_shape` is the shape of one row.
+template <h5::Numeric T>
+void write_matrix(h5::Group& group, const std::string& name, const std::vector<T>& flat, std::vector<hsize_t> row_shape,
+                  int deflate_level) {
+  hsize_t row_size = 1;
+  for (const hsize_t dimension : row_shape) row_size *= dimension;
+  const hsize_t rows = row_size == 0 ? 0 : static_cast<hsize_t>(flat.size()) / row_size;
+  h5::Dataset dataset = group.create_dataset<T>(name, row_shape, std::clamp<hsize_t>(rows, 1, 1024), deflate_level);
+  if (rows > 0) dataset.append(std::span<const T>(flat), static_cast<std::size_t>(rows));
+}
+
+template <typename T>
+std::vector<T> flatten(const std::vector<std::vector<T>>& rows) {
+  std::vector<T> flat;
+  for (const auto& row : rows) flat.insert(flat.end(), row.begin(), row.end());
+  return flat;
+}
+
+// The /robustness group of a finished `compare --robustness` file.
+void write_robustness_group(h5::File& file, const RobustnessResult& result, int deflate_level) {
+  if (result.empty()) return;
+  h5::Group group = file.create_group("robustness");
+  const auto keys = static_cast<hsize_t>(result.keys.size());
+  const auto scenarios = static_cast<hsize_t>(result.scenarios);
+  const auto metrics = static_cast<hsize_t>(result.metric_name.size());
+  group.write_strings("key", result.keys);
+  write_matrix<double>(group, "unit", flatten(result.unit), {keys}, deflate_level);
+  write_matrix<double>(group, "value", flatten(result.values), {keys}, deflate_level);
+  write_matrix<std::uint8_t>(group, "declared", flatten(result.declared), {keys}, deflate_level);
+  group.write_strings("metric_kind", result.metric_kind);
+  group.write_strings("metric_name", result.metric_name);
+  group.write_strings("metric_month", result.metric_month);
+  write_matrix<double>(group, "difference", result.difference, {scenarios, metrics}, deflate_level);
+  write_matrix<double>(group, "correlation", result.correlation, {metrics, keys}, deflate_level);
+  h5::Group rows = group.create_group("summary");
+  std::vector<std::uint32_t> scenario, points, beats, ties, loses;
+  std::vector<std::string> kind, name, month, deciding;
+  std::vector<double> correlation;
+  for (const RobustnessRow& row : result.rows) {
+    scenario.push_back(row.scenario);
+    kind.push_back(row.kind);
+    name.push_back(row.name);
+    month.push_back(row.month);
+    points.push_back(row.points);
+    beats.push_back(row.beats);
+    ties.push_back(row.ties);
+    loses.push_back(row.loses);
+    deciding.push_back(row.deciding_key);
+    correlation.push_back(row.correlation);
+  }
+  const hsize_t chunk = std::clamp<hsize_t>(result.rows.size(), 1, 1024);
+  rows.write_column<std::uint32_t>("scenario", scenario, chunk, deflate_level);
+  rows.write_strings("kind", kind);
+  rows.write_strings("name", name);
+  rows.write_strings("month", month);
+  rows.write_column<std::uint32_t>("points", points, chunk, deflate_level);
+  rows.write_column<std::uint32_t>("beats", beats, chunk, deflate_level);
+  rows.write_column<std::uint32_t>("ties", ties, chunk, deflate_level);
+  rows.write_column<std::uint32_t>("loses", loses, chunk, deflate_level);
+  rows.write_strings("deciding_key", deciding);
+  rows.write_column<double>("correlation", correlation, chunk, deflate_level);
+}
+
 // The /summary group of a finished file: what the command concludes.
 void write_summary_group(h5::File& file, const ResultsSummary& summary, int deflate_level) {
   h5::Group group = file.create_group("summary");
@@ -182,6 +245,7 @@ void write_summary_group(h5::File& file, const ResultsSummary& summary, int defl
   }
   group.close();
   write_comparison_group(file, summary.comparison, deflate_level);
+  write_robustness_group(file, summary.robustness, deflate_level);
 }
 
 // Writes the layout of docs/output-format.md: the header at construction, then runs appended in
