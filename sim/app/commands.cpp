@@ -29,6 +29,7 @@
 #include "model/indicators.hpp"
 #include "model/state.hpp"
 #include "scenario/difference.hpp"
+#include "scenario/keys.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/registry.hpp"
 
@@ -261,7 +262,7 @@ void check_output_free(const Simulation& simulation) {
   if (fs::exists(output) && !simulation.force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
   if (fs::exists(io::parts_directory_for(output)) && !simulation.force) {
     throw UsageError("'" + io::parts_directory_for(output).string() +
-                     "' holds parts of an earlier, unfinished command; use --force to discard them");
+                     "' holds parts of an earlier, unfinished command; finish it with --resume (sweep) or discard them with --force");
   }
 }
 
@@ -531,6 +532,458 @@ int compare_command(const std::vector<std::string>& arguments, const std::string
   return simulate(simulation, scenarios, command_line, out);
 }
 
+// ---- sweep ----------------------------------------------------------------------------------
+
+// One --vary: "KEY=LO:HI", "KEY=LO:HI:log" or "KEY=a,b,c".
+engine::Factor parse_vary(const std::string& text, scenario::Scenario& base, int levels) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
+    throw UsageError("--vary '" + text + "': expected KEY=LO:HI, KEY=LO:HI:log or KEY=a,b,c");
+  engine::Factor factor;
+  factor.key = text.substr(0, equals);
+  const std::string range = text.substr(equals + 1);
+  const std::string table = factor.key.substr(0, factor.key.find('.'));
+  if (table == "simulation" || table == "scenario" || table == "target")
+    throw UsageError("--vary '" + factor.key + "': [" + table + "] keys cannot be swept");
+  const auto parameter = scenario::find_parameter(base.setup.parameters, factor.key);
+  if (!parameter) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : scenario::parameter_values(base.setup.parameters)) keys.push_back(key);
+    throw UsageError("--vary: no parameter '" + factor.key + "' in " + base.path.string() + scenario::did_you_mean(factor.key, keys));
+  }
+  const scenario::ValueType type = parameter->spec->type;
+  const bool numeric = type == scenario::ValueType::real || type == scenario::ValueType::integer;
+  if (range.find(':') == std::string::npos) {
+    factor.kind = engine::Factor::Kind::categorical;
+    std::stringstream items(range);
+    for (std::string item; std::getline(items, item, ',');) factor.choices.push_back(item);
+    return factor;
+  }
+  if (!numeric) throw UsageError("--vary '" + factor.key + "' is " + scenario::value_type_name(type) + ": give its choices, KEY=a,b,c");
+  std::vector<std::string> parts;
+  std::stringstream items(range);
+  for (std::string item; std::getline(items, item, ':');) parts.push_back(item);
+  if (parts.size() < 2 || parts.size() > 3 || (parts.size() == 3 && parts[2] != "log"))
+    throw UsageError("--vary '" + text + "': expected KEY=LO:HI or KEY=LO:HI:log");
+  try {
+    std::size_t used = 0;
+    factor.low = std::stod(parts[0], &used);
+    if (used != parts[0].size()) throw std::invalid_argument("trailing");
+    factor.high = std::stod(parts[1], &used);
+    if (used != parts[1].size()) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    throw UsageError("--vary '" + text + "': LO and HI must be numbers");
+  }
+  if (!(factor.low < factor.high)) throw UsageError("--vary '" + text + "': LO must be below HI");
+  factor.kind = parts.size() == 3 ? engine::Factor::Kind::log
+                : type == scenario::ValueType::integer ? engine::Factor::Kind::integer
+                                                       : engine::Factor::Kind::real;
+  if (factor.kind == engine::Factor::Kind::log && type == scenario::ValueType::integer)
+    throw UsageError("--vary '" + text + "': '" + factor.key + "' is an integer; a log scale needs a real parameter");
+  factor.levels = levels;
+  return factor;
+}
+
+// The --set text of a factor's value: numbers as numbers; a categorical choice as written for
+// numeric and boolean parameters, quoted for text and choices.
+std::string override_text(const engine::Factor& factor, double value, scenario::Scenario& base) {
+  if (factor.kind != engine::Factor::Kind::categorical) return factor.key + "=" + engine::value_text(factor, value);
+  const std::string& choice = factor.choices.at(static_cast<std::size_t>(value));
+  const scenario::ValueType type = scenario::find_parameter(base.setup.parameters, factor.key)->spec->type;
+  const bool bare = type == scenario::ValueType::real || type == scenario::ValueType::integer || type == scenario::ValueType::boolean;
+  return factor.key + "=" + (bare ? choice : "\"" + choice + "\"");
+}
+
+std::vector<std::string> point_overrides(const engine::Design& design, std::size_t point, const std::vector<std::string>& base_overrides,
+                                         scenario::Scenario& base) {
+  std::vector<std::string> overrides = base_overrides;
+  for (std::size_t f = 0; f < design.factors.size(); ++f) overrides.push_back(override_text(design.factors[f], design.values[point][f], base));
+  return overrides;
+}
+
+io::DesignInfo design_info(const engine::Design& design, std::uint32_t samples) {
+  io::DesignInfo info;
+  info.kind = design.kind;
+  info.seed = design.seed;
+  info.samples = samples;
+  info.base_samples = design.kind == "morris" ? static_cast<std::uint32_t>(design.morris_levels) : static_cast<std::uint32_t>(design.base_samples);
+  for (const engine::Factor& factor : design.factors) {
+    info.keys.push_back(factor.key);
+    info.kinds.emplace_back(engine::factor_kind_name(factor.kind));
+    std::string choices;
+    for (const std::string& choice : factor.choices) choices += (choices.empty() ? "" : ",") + choice;
+    info.choices.push_back(choices);
+    info.low.push_back(factor.low);
+    info.high.push_back(factor.high);
+  }
+  info.points = static_cast<std::uint32_t>(design.points());
+  for (std::size_t p = 0; p < design.points(); ++p) {
+    info.unit.insert(info.unit.end(), design.unit[p].begin(), design.unit[p].end());
+    info.values.insert(info.values.end(), design.values[p].begin(), design.values[p].end());
+  }
+  return info;
+}
+
+// The design a results file describes, regenerated from its factors, kind, samples and seed.
+engine::Design design_from(const io::DesignInfo& info, int grid_levels) {
+  std::vector<engine::Factor> factors;
+  for (std::size_t f = 0; f < info.keys.size(); ++f) {
+    engine::Factor factor;
+    factor.key = info.keys[f];
+    const std::string& kind = info.kinds[f];
+    factor.kind = kind == "integer" ? engine::Factor::Kind::integer : kind == "log" ? engine::Factor::Kind::log
+                  : kind == "categorical" ? engine::Factor::Kind::categorical : engine::Factor::Kind::real;
+    factor.low = info.low[f];
+    factor.high = info.high[f];
+    std::stringstream items(info.choices[f]);
+    for (std::string item; std::getline(items, item, ',');) factor.choices.push_back(item);
+    factor.levels = grid_levels;
+    factors.push_back(factor);
+  }
+  if (info.kind == "grid") return engine::grid(factors);
+  if (info.kind == "latin_hypercube") return engine::latin_hypercube(factors, info.samples, info.seed);
+  if (info.kind == "sobol_saltelli") return engine::sobol_saltelli(factors, info.samples, info.seed);
+  if (info.kind == "morris") return engine::morris(factors, info.samples, static_cast<int>(info.base_samples), info.seed);
+  throw UsageError("unknown design kind '" + info.kind + "'");
+}
+
+// What a sweep concludes: target attainment over all runs, and for Sobol' and Morris designs the
+// sensitivity of each key outcome at the horizon, on the replication means of each point.
+class SweepConclusions {
+ public:
+  SweepConclusions(const io::ResultsHeader& header, std::uint32_t points)
+      : summary_(header), header_(header), sums_(points, std::vector<double>(engine::key_outcome_indicators().size(), 0.0)), counts_(points, 0) {
+    for (const std::string_view name : engine::key_outcome_indicators()) columns_.push_back(model::indicator_index(name));
+  }
+  void add(const io::RunOutput& run) {
+    summary_.add(run);
+    if (run.point >= counts_.size()) return;
+    const std::size_t width = header_.indicators.size();
+    const double* last = run.indicators.data() + (header_.month_labels.size() - 1) * width;
+    for (std::size_t k = 0; k < columns_.size(); ++k) sums_[run.point][k] += last[columns_[k]];
+    counts_[run.point] += 1;
+  }
+  io::ResultsSummary conclude(const engine::Design& design) const {
+    io::ResultsSummary summary = summary_.summary();
+    if (design.kind != "sobol_saltelli" && design.kind != "morris") return summary;
+    const auto& names = engine::key_outcome_indicators();
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      std::vector<double> y(counts_.size());
+      for (std::size_t p = 0; p < counts_.size(); ++p) y[p] = counts_[p] > 0 ? sums_[p][k] / counts_[p] : 0.0;
+      if (design.kind == "sobol_saltelli") {
+        for (const engine::SobolIndices& index : engine::sobol_indices(design, y, 200, design.seed)) {
+          io::SensitivityRow row;
+          row.indicator = std::string(names[k]);
+          row.factor = index.key;
+          row.first_order = index.first_order;
+          row.first_order_low = index.first_order_interval.low;
+          row.first_order_high = index.first_order_interval.high;
+          row.total = index.total;
+          row.total_low = index.total_interval.low;
+          row.total_high = index.total_interval.high;
+          row.mu = row.mu_star = row.sigma = std::numeric_limits<double>::quiet_NaN();
+          summary.sensitivity.push_back(row);
+        }
+      } else {
+        for (const engine::MorrisEffects& effect : engine::morris_effects(design, y)) {
+          io::SensitivityRow row;
+          row.indicator = std::string(names[k]);
+          row.factor = effect.key;
+          row.first_order = row.first_order_low = row.first_order_high = std::numeric_limits<double>::quiet_NaN();
+          row.total = row.total_low = row.total_high = std::numeric_limits<double>::quiet_NaN();
+          row.mu = effect.mean;
+          row.mu_star = effect.mean_absolute;
+          row.sigma = effect.deviation;
+          summary.sensitivity.push_back(row);
+        }
+      }
+    }
+    return summary;
+  }
+
+ private:
+  engine::SummaryAccumulator summary_;
+  const io::ResultsHeader& header_;
+  std::vector<int> columns_;
+  std::vector<std::vector<double>> sums_;
+  std::vector<std::uint32_t> counts_;
+};
+
+void print_sensitivity(std::ostream& out, const io::ResultsSummary& summary) {
+  if (summary.sensitivity.empty()) return;
+  const bool sobol = !std::isnan(summary.sensitivity.front().first_order);
+  out << "\nSensitivity of key outcomes at the horizon (replication means of each point)"
+      << (sobol ? ": Sobol' first-order S1 and total ST with 95% bootstrap intervals\n" : ": Morris mu, mu* and sigma (per unit-cube step)\n");
+  for (const io::SensitivityRow& row : summary.sensitivity) {
+    if (row.indicator != "jobs" && row.indicator != "high_tech_cumulative_base" && row.indicator != "ventures_active") continue;
+    out << "  " << std::left << std::setw(28) << row.indicator << std::setw(44) << row.factor << std::right;
+    if (sobol) {
+      out << " S1 " << with_interval(row.first_order, row.first_order_low, row.first_order_high, 3) << "  ST "
+          << with_interval(row.total, row.total_low, row.total_high, 3) << "\n";
+    } else {
+      out << " mu " << number(row.mu, 2) << "  mu* " << number(row.mu_star, 2) << "  sigma " << number(row.sigma, 2) << "\n";
+    }
+  }
+}
+
+int sweep_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
+  po::options_description options("incubsim sweep SCENARIO --vary KEY=LO:HI[:log] | KEY=a,b,c ... [options]");
+  options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file")(
+      "vary", po::value<std::vector<std::string>>()->composing(), "a factor: KEY=LO:HI, KEY=LO:HI:log or KEY=a,b,c (repeatable)")(
+      "design", po::value<std::string>()->default_value("lhs"), "grid | lhs | sobol | morris")(
+      "samples", po::value<std::uint32_t>()->default_value(0), "lhs: points; sobol: base points N (N(k+2) points); morris: trajectories")(
+      "levels", po::value<int>()->default_value(0), "grid: levels per numeric factor (default 3); morris: grid levels (default 4, even)")(
+      "resume", "finish an interrupted sweep from its parts (same command)")(
+      "shard", po::value<std::string>(), "I/N: run only the I-th of N equal slices of the runs (1 <= I <= N); join with incubsim merge");
+  add_simulation_options(options, "events");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  if (!values.count("scenario")) throw UsageError("sweep needs a scenario file: incubsim sweep SCENARIO.toml --vary KEY=LO:HI ...");
+  if (!values.count("vary")) throw UsageError("sweep needs at least one --vary KEY=LO:HI");
+  Simulation simulation = read_simulation_options("sweep", values);
+  const std::string design_name = values["design"].as<std::string>();
+  const std::uint32_t samples = values["samples"].as<std::uint32_t>();
+  int levels = values["levels"].as<int>();
+  scenario::Scenario base = scenario::load_scenario(values["scenario"].as<std::string>(), simulation.overrides);
+
+  std::vector<engine::Factor> factors;
+  for (const std::string& vary : values["vary"].as<std::vector<std::string>>()) {
+    factors.push_back(parse_vary(vary, base, levels > 0 ? levels : 3));
+    for (std::size_t f = 0; f + 1 < factors.size(); ++f) {
+      if (factors[f].key == factors.back().key) throw UsageError("--vary '" + factors.back().key + "' is given twice");
+    }
+  }
+  engine::Design design;
+  try {
+    if (design_name == "grid") {
+      design = engine::grid(factors);
+    } else if (design_name == "lhs") {
+      if (samples < 2) throw UsageError("--design lhs needs --samples N (at least 2 points)");
+      design = engine::latin_hypercube(factors, samples, simulation.seed);
+    } else if (design_name == "sobol") {
+      if (samples < 2) throw UsageError("--design sobol needs --samples N (at least 2 base points; a power of two is best)");
+      design = engine::sobol_saltelli(factors, samples, simulation.seed);
+    } else if (design_name == "morris") {
+      if (samples < 2) throw UsageError("--design morris needs --samples R (at least 2 trajectories)");
+      design = engine::morris(factors, samples, levels > 0 ? levels : 4, simulation.seed);
+    } else {
+      throw UsageError("--design must be grid, lhs, sobol or morris, got '" + design_name + "'");
+    }
+  } catch (const std::invalid_argument& error) {
+    throw UsageError(std::string("--design ") + design_name + ": " + error.what());
+  }
+  // Each factor's ends (and each choice) must be values the scenario accepts.
+  for (std::size_t f = 0; f < factors.size(); ++f) {
+    std::vector<double> checks;
+    if (factors[f].kind == engine::Factor::Kind::categorical) {
+      for (std::size_t c = 0; c < factors[f].choices.size(); ++c) checks.push_back(static_cast<double>(c));
+    } else {
+      checks = {engine::to_value(factors[f], 0.0), engine::to_value(factors[f], 1.0)};
+    }
+    for (const double value : checks) {
+      std::vector<std::string> overrides = simulation.overrides;
+      overrides.push_back(override_text(factors[f], value, base));
+      (void)scenario::load_scenario(base.path, overrides);  // ScenarioError: exit 2 naming the key
+    }
+  }
+  if (design.points() * static_cast<std::size_t>(simulation.replications) > std::numeric_limits<std::uint32_t>::max())
+    throw UsageError("the sweep would have more than 2^32 runs");
+
+  // The shard: runs [first, end) of the whole sweep.
+  engine::RunPlan plan;
+  plan.scenarios.push_back(&base.setup);
+  plan.replications = simulation.replications;
+  plan.seed = simulation.seed;
+  plan.record = simulation.record;
+  plan.points = static_cast<std::uint32_t>(design.points());
+  const auto total = static_cast<std::uint32_t>(plan.total_runs());
+  std::uint32_t first = 0, end = total;
+  std::string shard_text;
+  if (values.count("shard")) {
+    shard_text = values["shard"].as<std::string>();
+    unsigned index = 0, count = 0;
+    char slash = 0;
+    std::istringstream in(shard_text);
+    if (!(in >> index >> slash >> count) || slash != '/' || !in.eof() || count == 0 || index < 1 || index > count)
+      throw UsageError("--shard must be I/N with 1 <= I <= N, got '" + shard_text + "'");
+    if (count > total) throw UsageError("--shard " + shard_text + ": more shards than the sweep's " + std::to_string(total) + " runs");
+    first = static_cast<std::uint32_t>(static_cast<std::uint64_t>(total) * (index - 1) / count);
+    end = static_cast<std::uint32_t>(static_cast<std::uint64_t>(total) * index / count);
+  }
+  if (simulation.output.empty()) {
+    std::string name = "sweep-" + base.name;
+    if (!shard_text.empty()) name += ".shard-" + std::to_string(first) + "-" + std::to_string(end);
+    simulation.output = fs::path("output") / (name + ".h5");
+  }
+  const bool resume = values.count("resume") > 0;
+  if (!resume) check_output_free(simulation);
+  if (!simulation.output.parent_path().empty()) fs::create_directories(simulation.output.parent_path());
+
+  std::vector<scenario::Scenario> scenarios{base};
+  io::ResultsHeader header = make_header("sweep", scenarios, plan);
+  header.total_runs = total;
+  header.design = design_info(design, samples);
+  const std::vector<std::string> base_overrides = simulation.overrides;
+  plan.load_point = [&design, &base, &base_overrides](std::uint32_t point) {
+    auto loaded = std::make_shared<scenario::Scenario>(
+        scenario::load_scenario(base.path, point_overrides(design, point, base_overrides, base)));
+    engine::LoadedPoint result;
+    for (const auto& epoch : loaded->epochs) result.schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
+    result.owner = loaded;
+    return result;
+  };
+
+  const int thread_count = simulation.threads > 0 ? simulation.threads : tbb::info::default_concurrency();
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
+  io::Provenance provenance;
+  provenance.incubsim_version = incubsim::version;
+  provenance.git_commit = incubsim::git_commit;
+  provenance.command_line = command_line;
+  provenance.host = host_name();
+  provenance.started_utc = utc_now();
+  provenance.threads = thread_count;
+  const auto start = std::chrono::steady_clock::now();
+
+  io::WriterOptions writer_options;
+  writer_options.force = simulation.force;
+  writer_options.resume = resume;
+  writer_options.runs_per_part = simulation.part_runs;
+  writer_options.first_run = first;
+  writer_options.end_run = end;
+  io::ResultsWriter writer(simulation.output, header, writer_options);
+  SweepConclusions conclusions(header, plan.points);
+  // A resumed sweep first reads back what its parts hold, so the conclusions cover every run.
+  const std::uint32_t resumed_from = writer.next_run();
+  for (const fs::path& part : writer.part_files()) {
+    for (const io::RunOutput& run : io::read_runs(part)) conclusions.add(run);
+  }
+  if (resumed_from > first) {
+    out << "Resuming " << simulation.output.string() << ": " << (resumed_from - first) << " of " << (end - first)
+        << " runs are in finished parts\n";
+  }
+  std::uint64_t venture_months = 0;
+  std::size_t done = 0;
+  ProgressBar progress(end - resumed_from, !simulation.quiet && stderr_is_terminal());
+  engine::execute(plan, resumed_from, end, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
+    conclusions.add(run);
+    venture_months += run.venture_months;
+    writer.append(std::move(run));
+    progress.advance(++done);
+  });
+  progress.finish();
+  provenance.finished_utc = utc_now();
+  provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const bool whole = first == 0 && end == total;
+  const io::ResultsSummary concluded = whole ? conclusions.conclude(design) : io::ResultsSummary{};
+  writer.finish(provenance, whole ? &concluded : nullptr);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  out << "Sweep of " << base.name << ": " << design.kind << " design, " << design.points() << " points x " << simulation.replications
+      << " replications, seed " << simulation.seed << (whole ? "" : ", shard " + shard_text + " (runs " + std::to_string(first) + ".." +
+                                                                   std::to_string(end - 1) + ")")
+      << ", results in " << simulation.output.string() << "\n";
+  if (whole) {
+    print_targets(out, header, concluded);
+    print_sensitivity(out, concluded);
+  } else {
+    out << "Join the shards with: incubsim merge OUT.h5 SHARD.h5...\n";
+  }
+  std::ostringstream summary;
+  summary << std::fixed << std::setprecision(2) << "incubsim sweep: " << done << " runs, " << with_thousands(venture_months)
+          << " venture-months, " << seconds << " s wall, " << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9)))
+          << " venture-months/s, " << static_cast<double>(done) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads\n";
+  out << summary.str();
+  return exit_success;
+}
+
+// ---- merge ----------------------------------------------------------------------------------
+
+int merge_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
+  po::options_description options("incubsim merge OUT.h5 SHARD.h5... [--force]");
+  options.add_options()("help,h", "show this help")("files", po::value<std::vector<std::string>>(), "output, then shard files")(
+      "force", "overwrite an existing output file");
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  const po::variables_map values = parse(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return exit_success;
+  }
+  const std::vector<std::string> files = values.count("files") ? values["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (files.size() < 2) throw UsageError("merge needs an output file and at least one shard: incubsim merge OUT.h5 SHARD.h5...");
+  const fs::path output = files.front();
+  const bool force = values.count("force") > 0;
+  if (fs::exists(output) && !force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
+  const auto start = std::chrono::steady_clock::now();
+
+  struct Shard {
+    fs::path path;
+    std::uint32_t first = 0, runs = 0;
+  };
+  std::vector<Shard> shards;
+  std::string plan;
+  io::ResultsHeader header;
+  for (std::size_t i = 1; i < files.size(); ++i) {
+    const fs::path path = files[i];
+    if (!fs::exists(path)) throw UsageError("shard '" + path.string() + "' not found");
+    try {
+      const io::h5::File file = io::open_results(path);
+      const std::string this_plan = file.has_attribute("plan") ? file.read_string_attribute("plan") : std::string();
+      if (this_plan.empty()) throw UsageError("'" + path.string() + "' has no plan fingerprint: not a shard of this incubsim's sweeps");
+      if (plan.empty()) {
+        plan = this_plan;
+        header = io::read_header(path);
+      } else if (this_plan != plan) {
+        throw UsageError("'" + path.string() + "' belongs to a different sweep (plan " + this_plan + ", not " + plan + ")");
+      }
+      const std::vector<std::uint32_t> runs = io::read_column<std::uint32_t>(path, "/runs/run");
+      if (runs.empty()) throw UsageError("'" + path.string() + "' holds no runs");
+      shards.push_back(Shard{path, runs.front(), static_cast<std::uint32_t>(runs.size())});
+    } catch (const io::ResultsError& error) {
+      throw UsageError(error.what());
+    }
+  }
+  if (header.command != "sweep") throw UsageError("merge joins shards of a sweep; '" + files[1] + "' is from '" + header.command + "'");
+  std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) { return a.first < b.first; });
+  std::uint32_t next = 0;
+  for (const Shard& shard : shards) {
+    if (shard.first < next) throw UsageError("'" + shard.path.string() + "' overlaps another shard (runs from " + std::to_string(shard.first) + ")");
+    if (shard.first > next) throw UsageError("runs " + std::to_string(next) + ".." + std::to_string(shard.first - 1) + " are missing: no shard holds them");
+    next = shard.first + shard.runs;
+  }
+  if (next != header.total_runs) throw UsageError("runs " + std::to_string(next) + ".." + std::to_string(header.total_runs - 1) + " are missing: no shard holds them");
+
+  const engine::Design design = design_from(header.design, 0);
+  SweepConclusions conclusions(header, header.design.points);
+  for (const Shard& shard : shards) {
+    for (const io::RunOutput& run : io::read_runs(shard.path)) conclusions.add(run);
+  }
+  const io::ResultsSummary concluded = conclusions.conclude(design);
+  io::Provenance provenance;
+  provenance.incubsim_version = incubsim::version;
+  provenance.git_commit = incubsim::git_commit;
+  provenance.command_line = command_line;
+  provenance.host = host_name();
+  provenance.started_utc = utc_now();
+  std::vector<std::pair<fs::path, std::pair<std::uint32_t, std::uint32_t>>> parts;
+  for (const Shard& shard : shards) parts.push_back({shard.path, {shard.first, shard.runs}});
+  provenance.finished_utc = utc_now();
+  provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  io::assemble_results(output, header, parts, provenance, concluded);
+  out << "Merged " << shards.size() << " shards (" << header.total_runs << " runs) into " << output.string() << "\n";
+  print_targets(out, header, concluded);
+  print_sensitivity(out, concluded);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out << "incubsim merge: " << header.total_runs << " runs, 0 venture-months simulated, " << std::fixed << std::setprecision(2) << seconds
+      << " s wall\n";
+  return exit_success;
+}
+
 int check_command(const std::vector<std::string>& arguments, std::ostream& out) {
   po::options_description options("incubsim check SCENARIO [--set KEY=VALUE]...");
   options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file")(
@@ -630,6 +1083,8 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
       "usage: incubsim <command> [options]\n"
       "  run SCENARIO [-r N] [--seed S] [-o FILE.h5] [--set K=V]... [--record LEVEL] [--threads N] [--force] [--quiet]\n"
       "  compare REFERENCE OTHER... [-r N] [...]  paired comparison on common random numbers\n"
+      "  sweep SCENARIO --vary K=LO:HI... [--design grid|lhs|sobol|morris] [--samples N] [--resume] [--shard I/N] [...]\n"
+      "  merge OUT.h5 SHARD.h5...        join the shards of a sweep\n"
       "  check SCENARIO [--set K=V]...   validate, print the resolved scenario\n"
       "  diff BASELINE ALTERNATIVE...    the parameters each alternative changes, with ranges and sources\n"
       "  params [--markdown|--indicators] the parameter registry, or the indicators\n"
@@ -648,11 +1103,13 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   try {
     if (command == "run") return run_command(rest, command_line, out);
     if (command == "compare") return compare_command(rest, command_line, out);
+    if (command == "sweep") return sweep_command(rest, command_line, out);
+    if (command == "merge") return merge_command(rest, command_line, out);
     if (command == "check") return check_command(rest, out);
     if (command == "diff") return diff_command(rest, out, err);
     if (command == "params") return params_command(rest, out, err);
     if (command == "info") return info_command(rest, out, err);
-    const std::string suggestion = scenario::closest_match(command, {"run", "compare", "check", "diff", "params", "info"});
+    const std::string suggestion = scenario::closest_match(command, {"run", "compare", "sweep", "merge", "check", "diff", "params", "info"});
     err << "incubsim: unknown command '" << command << "'" << (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") << "\n"
         << usage;
     return exit_bad_input;

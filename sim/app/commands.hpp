@@ -23,6 +23,8 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
 
 int run_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
 int compare_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
+int sweep_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
+int merge_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
 int check_command(const std::vector<std::string>& arguments, std::ostream& out);
 int diff_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);

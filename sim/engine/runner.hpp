@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "engine/simulation.hpp"
@@ -11,6 +12,12 @@
 #include "model/setup.hpp"
 
 namespace incubsim::engine {
+
+// A sweep's design point, loaded on demand: its schedule and whatever owns the setups it points to.
+struct LoadedPoint {
+  std::shared_ptr<const void> owner;
+  ScenarioSchedule schedule;
+};
 
 struct RunPlan {
   // Each scenario's setup (its base epoch when scheduled): targets, shape and months.
@@ -21,7 +28,11 @@ struct RunPlan {
   std::uint32_t replications = 1;
   std::uint32_t seed = 0;
   io::RecordLevel record = io::RecordLevel::trajectories;
-  std::size_t total_runs() const { return scenarios.size() * replications; }
+  // Sweeps: `points` design points of the one scenario in `scenarios` (its targets and shape),
+  // each loaded by `load_point` when its first run starts and released when its runs are done.
+  std::uint32_t points = 0;
+  std::function<LoadedPoint(std::uint32_t point)> load_point;
+  std::size_t total_runs() const { return (points > 0 ? points : scenarios.size()) * replications; }
   // Run r of the plan: scenario-major, so a scenario's replications are contiguous.
   RunSpec spec(std::uint32_t run) const;
   // Offset of each scenario's first target in the file's target list (all scenarios).
@@ -38,5 +49,7 @@ using RunConsumer = std::function<void(io::RunOutput&&)>;
 // (255 for targets of other scenarios). The thread count comes from the caller's
 // tbb::global_control.
 void execute(const RunPlan& plan, std::size_t max_in_flight, const RunConsumer& consume);
+// The same for runs first_run .. end_run - 1 only (a shard, or the rest of a resumed command).
+void execute(const RunPlan& plan, std::uint32_t first_run, std::uint32_t end_run, std::size_t max_in_flight, const RunConsumer& consume);
 
 }  // namespace incubsim::engine

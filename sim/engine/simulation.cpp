@@ -55,6 +55,7 @@ io::RunOutput simulate_run(const ScenarioSchedule& schedule, const RunSpec& spec
   const model::ModelSetup& base = schedule.base();
   io::RunOutput output;
   output.run = spec.run;
+  output.point = spec.point;
   output.scenario = spec.scenario;
   output.replication = spec.replication;
   output.seed = spec.seed;

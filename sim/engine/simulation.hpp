@@ -15,6 +15,7 @@ struct RunSpec {
   std::uint32_t scenario = 0;
   std::uint32_t replication = 0;
   std::uint32_t seed = 0;
+  std::uint32_t point = 0;  // sweeps: the design point; otherwise the scenario
 };
 
 // The parameters of one scenario over the months of a run, as scheduled ([[schedule]]): each

@@ -49,6 +49,7 @@ struct TrajectoryRecord {
 struct RunOutput {
   std::uint32_t run = 0;  // position in the command's run plan; files are written in this order
   std::uint32_t scenario = 0;  // index into ResultsHeader::scenario_names
+  std::uint32_t point = 0;     // sweep: design point; run and compare: the scenario's index
   std::uint32_t replication = 0;
   std::uint64_t seed = 0;
   std::uint64_t venture_months = 0;  // active ventures summed over months
@@ -105,6 +106,18 @@ struct UncertaintyInfo {
   std::string source;
 };
 
+// A sweep's design (engine/design.hpp): factors, and the points in the unit cube and as values.
+struct DesignInfo {
+  std::string kind;                  // "grid", "latin_hypercube", "sobol_saltelli", "morris"; "" when no sweep
+  std::uint32_t seed = 0;
+  std::uint32_t samples = 0;         // --samples as given (0 for grids)
+  std::uint32_t base_samples = 0;    // Sobol': N; Morris: levels
+  std::vector<std::string> keys, kinds, choices;  // per factor; choices joined with ","
+  std::vector<double> low, high;
+  std::uint32_t points = 0;
+  std::vector<double> unit, values;  // [point][factor], row-major
+};
+
 // Describes a whole command's output; identical for every run in it.
 struct ResultsHeader {
   std::string command;          // "run", "compare", "sweep"
@@ -116,6 +129,7 @@ struct ResultsHeader {
   std::vector<TargetInfo> targets;          // across all scenarios, in scenario order
   std::vector<CarrierInfo> carriers;        // across all scenarios, in scenario order
   std::vector<UncertaintyInfo> uncertainty; // across all scenarios, in scenario order
+  DesignInfo design;                        // sweeps only
   std::vector<std::string> event_kinds;
   std::vector<std::string> stages;
   std::vector<std::string> statuses;
@@ -183,7 +197,18 @@ struct RobustnessResult {
   bool empty() const { return keys.empty(); }
 };
 
+// Sensitivity of a key outcome at the horizon to each factor of a Sobol' or Morris sweep,
+// computed on the replication means of each design point.
+struct SensitivityRow {
+  std::string indicator;
+  std::string factor;
+  double first_order = 0.0, first_order_low = 0.0, first_order_high = 0.0;  // Sobol' S_i
+  double total = 0.0, total_low = 0.0, total_high = 0.0;                    // Sobol' S_Ti
+  double mu = 0.0, mu_star = 0.0, sigma = 0.0;                              // Morris (per unit-cube step)
+};
+
 struct ResultsSummary {
+  std::vector<SensitivityRow> sensitivity;  // `sweep --design sobol|morris` only
   std::vector<TargetAttainment> targets;
   std::vector<OutcomeSummary> outcomes;
   std::vector<ComparisonRow> comparison;  // `compare` only

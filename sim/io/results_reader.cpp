@@ -177,8 +177,12 @@ class Comparison {
   bool attributes(const h5::Object& a, const h5::Object& b, const std::string& path) {
     std::vector<std::string> names_a = a.attribute_names();
     std::vector<std::string> names_b = b.attribute_names();
-    // Dimension-scale bookkeeping holds object addresses; compared by name in scales().
-    auto bookkeeping = [](const std::string& name) { return name == "DIMENSION_LIST" || name == "REFERENCE_LIST"; };
+    // Dimension-scale bookkeeping holds object addresses; compared by name in scales(). The root's
+    // `plan` fingerprint digests the rest, so it is compared last (same_results), after what it
+    // digests, and the first difference reported is the real one.
+    auto bookkeeping = [&](const std::string& name) {
+      return name == "DIMENSION_LIST" || name == "REFERENCE_LIST" || (path == "/" && name == "plan");
+    };
     std::erase_if(names_a, bookkeeping);
     std::erase_if(names_b, bookkeeping);
     for (const std::string& name : names_a)
@@ -383,6 +387,36 @@ ResultsHeader read_header(const fs::path& path) {
   header.event_kinds = strings_at(file, "/labels/event_kinds");
   header.stages = strings_at(file, "/labels/stages");
   header.statuses = strings_at(file, "/labels/statuses");
+
+  // Version 3 on.
+  if (file.exists("uncertainty")) {
+    const std::vector<std::string> u_scenario = strings_at(file, "/uncertainty/scenario");
+    const std::vector<std::string> u_key = strings_at(file, "/uncertainty/key");
+    const std::vector<std::string> u_scale = strings_at(file, "/uncertainty/scale");
+    const std::vector<std::string> u_source = strings_at(file, "/uncertainty/source");
+    const std::vector<double> u_low = column_at<double>(file, "/uncertainty/low");
+    const std::vector<double> u_high = column_at<double>(file, "/uncertainty/high");
+    const std::vector<double> u_value = column_at<double>(file, "/uncertainty/value");
+    for (std::size_t i = 0; i < u_key.size(); ++i)
+      header.uncertainty.push_back(UncertaintyInfo{u_scenario.at(i), u_key[i], u_low.at(i), u_high.at(i), u_scale.at(i), u_value.at(i), u_source.at(i)});
+  }
+  if (file.exists("design")) {
+    const h5::Group group = file.open_group("design");
+    DesignInfo& design = header.design;
+    design.kind = group.read_string_attribute("kind");
+    design.seed = group.read_attribute<std::uint32_t>("seed");
+    design.samples = group.read_attribute<std::uint32_t>("samples");
+    design.base_samples = group.read_attribute<std::uint32_t>("base_samples");
+    design.keys = strings_at(file, "/design/factor");
+    design.kinds = strings_at(file, "/design/factor_kind");
+    design.choices = strings_at(file, "/design/choices");
+    design.low = column_at<double>(file, "/design/low");
+    design.high = column_at<double>(file, "/design/high");
+    const h5::Dataset unit = file.open_dataset("/design/unit");
+    design.points = static_cast<std::uint32_t>(unit.rows());
+    design.unit = unit.read<double>();
+    design.values = file.open_dataset("/design/value").read<double>();
+  }
   return header;
 }
 
@@ -395,8 +429,10 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
   const auto venture_months = column_at<std::uint64_t>(file, "/runs/venture_months");
   const auto ventures = column_at<std::uint32_t>(file, "/runs/ventures");
   const std::size_t n = ids.size();
+  // Version 3 on: the design point (or scenario index) of each run.
+  const auto points = file.exists("runs/point") ? column_at<std::uint32_t>(file, "/runs/point") : std::vector<std::uint32_t>(n, 0);
   if (scenarios.size() != n || replications.size() != n || seeds.size() != n || venture_months.size() != n ||
-      ventures.size() != n)
+      ventures.size() != n || points.size() != n)
     throw ResultsError(path.string() + ": /runs columns have different lengths");
 
   const h5::Dataset values = file.open_dataset("/indicators/values");
@@ -412,6 +448,7 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
     RunOutput& run = runs[r];
     run.run = ids[r];
     run.scenario = scenarios[r];
+    run.point = points[r];
     run.replication = replications[r];
     run.seed = seeds[r];
     run.venture_months = venture_months[r];
@@ -480,8 +517,17 @@ bool same_results(const fs::path& a, const fs::path& b, std::string* first_diffe
   const h5::File file_a = h5::File::open(a);
   const h5::File file_b = h5::File::open(b);
   Comparison comparison(a.filename().string(), b.filename().string());
-  const bool same = comparison.groups(file_a, file_b, "/");
-  if (first_difference != nullptr) *first_difference = same ? std::string() : comparison.difference();
+  bool same = comparison.groups(file_a, file_b, "/");
+  std::string difference = same ? std::string() : comparison.difference();
+  if (same) {
+    const std::string plan_a = file_a.has_attribute("plan") ? file_a.read_string_attribute("plan") : "";
+    const std::string plan_b = file_b.has_attribute("plan") ? file_b.read_string_attribute("plan") : "";
+    if (plan_a != plan_b) {
+      same = false;
+      difference = "/: attribute 'plan': \"" + plan_a + "\" vs \"" + plan_b + "\"";
+    }
+  }
+  if (first_difference != nullptr) *first_difference = difference;
   return same;
 }
 

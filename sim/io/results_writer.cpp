@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "io/results_reader.hpp"
@@ -246,6 +248,23 @@ void write_summary_group(h5::File& file, const ResultsSummary& summary, int defl
   group.close();
   write_comparison_group(file, summary.comparison, deflate_level);
   write_robustness_group(file, summary.robustness, deflate_level);
+  if (!summary.sensitivity.empty()) {
+    h5::Group sensitivity = file.create_group("sensitivity");
+    std::vector<std::string> indicator, factor;
+    std::vector<std::vector<double>> columns(9);
+    for (const SensitivityRow& row : summary.sensitivity) {
+      indicator.push_back(row.indicator);
+      factor.push_back(row.factor);
+      const double values[] = {row.first_order, row.first_order_low, row.first_order_high, row.total, row.total_low,
+                               row.total_high, row.mu, row.mu_star, row.sigma};
+      for (std::size_t c = 0; c < columns.size(); ++c) columns[c].push_back(values[c]);
+    }
+    sensitivity.write_strings("indicator", indicator);
+    sensitivity.write_strings("factor", factor);
+    const char* names[] = {"first_order", "first_order_low", "first_order_high", "total", "total_low", "total_high", "mu", "mu_star", "sigma"};
+    const hsize_t chunk = std::clamp<hsize_t>(summary.sensitivity.size(), 1, 1024);
+    for (std::size_t c = 0; c < columns.size(); ++c) sensitivity.write_column<double>(names[c], columns[c], chunk, deflate_level);
+  }
 }
 
 // Writes the layout of docs/output-format.md: the header at construction, then runs appended in
@@ -311,6 +330,7 @@ class ResultsFileBuilder {
   std::vector<h5::Dataset*> all_datasets() {
     return {&run_,
             &scenario_,
+            &point_,
             &replication_,
             &seed_,
             &venture_months_,
@@ -352,6 +372,7 @@ class ResultsFileBuilder {
     file_.write_attribute("base_seed", static_cast<std::uint64_t>(header_.base_seed));
     file_.write_attribute("replications", static_cast<std::uint32_t>(header_.replications));
     file_.write_attribute("total_runs", static_cast<std::uint32_t>(header_.total_runs));
+    file_.write_attribute("plan", plan_fingerprint(header_, 0, header_.total_runs));
 
     {
       h5::Group scenarios = file_.create_group("scenarios");
@@ -363,6 +384,7 @@ class ResultsFileBuilder {
       h5::Group runs = file_.create_group("runs");
       run_ = column<std::uint32_t>(runs, "run", run_chunk_rows);
       scenario_ = column<std::uint32_t>(runs, "scenario", run_chunk_rows);
+      point_ = column<std::uint32_t>(runs, "point", run_chunk_rows);
       replication_ = column<std::uint32_t>(runs, "replication", run_chunk_rows);
       seed_ = column<std::uint64_t>(runs, "seed", run_chunk_rows);
       venture_months_ = column<std::uint64_t>(runs, "venture_months", run_chunk_rows);
@@ -407,6 +429,25 @@ class ResultsFileBuilder {
     write_target_header();
     write_carriers();
     write_uncertainty();
+    write_design();
+  }
+
+  void write_design() {
+    const DesignInfo& design = header_.design;
+    if (design.kind.empty()) return;
+    h5::Group group = file_.create_group("design");
+    group.write_attribute("kind", design.kind);
+    group.write_attribute("seed", static_cast<std::uint32_t>(design.seed));
+    group.write_attribute("samples", static_cast<std::uint32_t>(design.samples));
+    group.write_attribute("base_samples", static_cast<std::uint32_t>(design.base_samples));
+    group.write_strings("factor", design.keys);
+    group.write_strings("factor_kind", design.kinds);
+    group.write_strings("choices", design.choices);
+    const hsize_t chunk = std::clamp<hsize_t>(design.keys.size(), 1, run_chunk_rows);
+    group.write_column<double>("low", design.low, chunk, deflate_level_);
+    group.write_column<double>("high", design.high, chunk, deflate_level_);
+    write_matrix<double>(group, "unit", design.unit, {static_cast<hsize_t>(design.keys.size())}, deflate_level_);
+    write_matrix<double>(group, "value", design.values, {static_cast<hsize_t>(design.keys.size())}, deflate_level_);
   }
 
   void write_uncertainty() {
@@ -526,6 +567,7 @@ class ResultsFileBuilder {
     run_.append(ids);
     indicator_run_.append(ids);
     scenario_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.scenario; }));
+    point_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.point; }));
     replication_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.replication; }));
     seed_.append(gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.seed; }));
     venture_months_.append(gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.venture_months; }));
@@ -585,7 +627,7 @@ class ResultsFileBuilder {
 
   const ResultsHeader& header_;
   h5::File file_;  // declared first: closed after every dataset
-  h5::Dataset run_, scenario_, replication_, seed_, venture_months_, ventures_;
+  h5::Dataset run_, scenario_, point_, replication_, seed_, venture_months_, ventures_;
   h5::Dataset indicator_values_, indicator_run_, targets_met_;
   Events events_;
   Trajectories trajectories_;
@@ -673,6 +715,27 @@ void write_results_file(const fs::path& path, const ResultsHeader& header, std::
   builder.finish(provenance, summary);
 }
 
+void assemble_results(const fs::path& path, const ResultsHeader& header,
+                      const std::vector<std::pair<fs::path, std::pair<std::uint32_t, std::uint32_t>>>& parts,
+                      const Provenance& provenance, const ResultsSummary& summary) {
+  validate_header(header);
+  fs::path temporary = path;
+  temporary += ".tmp";
+  try {
+    {
+      ResultsFileBuilder builder(temporary, header, final_deflate_level);
+      for (const auto& [part, range] : parts) builder.append_part(part, range.first, range.second);
+      builder.finish(&provenance, &summary);
+    }
+    rename_durably(temporary, path);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+  fsync_path(directory_of(path), true);
+}
+
 fs::path parts_directory_for(const fs::path& final_path) {
   fs::path parts = final_path;
   parts += ".parts";
@@ -681,28 +744,67 @@ fs::path parts_directory_for(const fs::path& final_path) {
 
 // ------------------------------------------------------------------------------ ResultsWriter
 
+std::string plan_fingerprint(const ResultsHeader& header, std::uint32_t first_run, std::uint32_t end_run) {
+  // FNV-1a over a canonical text of the plan: the same text gives the same runs.
+  std::string text = header.command + "\n" + record_level_name(header.record) + "\n" + std::to_string(header.base_seed) + "\n" +
+                     std::to_string(header.replications) + "\n" + std::to_string(header.total_runs) + "\n" + std::to_string(first_run) +
+                     "\n" + std::to_string(end_run) + "\n";
+  for (const std::string& scenario : header.scenario_texts) text += scenario + "\n";
+  const DesignInfo& design = header.design;
+  text += design.kind + "\n" + std::to_string(design.seed) + "\n" + std::to_string(design.samples) + "\n";
+  for (std::size_t f = 0; f < design.keys.size(); ++f) {
+    text += design.keys[f] + "|" + design.kinds[f] + "|" + design.choices[f] + "|" + std::to_string(design.low[f]) + "|" +
+            std::to_string(design.high[f]) + "\n";
+  }
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+  return out;
+}
+
 ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, bool force, std::size_t runs_per_part)
+    : ResultsWriter(std::move(final_path), std::move(header), WriterOptions{force, false, runs_per_part, 0, 0}) {}
+
+ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, const WriterOptions& options)
     : final_path_(std::move(final_path)),
       parts_dir_(parts_directory_for(final_path_)),
       header_(std::move(header)),
-      runs_per_part_(runs_per_part) {
+      runs_per_part_(options.runs_per_part),
+      first_run_(options.first_run),
+      end_run_(options.end_run == 0 ? header_.total_runs : options.end_run) {
   const std::string name = final_path_.string();
   if (final_path_.empty() || !final_path_.has_filename())
     throw ResultsError("results file '" + name + "' is not a file name");
   if (runs_per_part_ == 0) throw ResultsError(name + ": runs per part must be at least 1");
+  if (first_run_ > end_run_ || end_run_ > header_.total_runs || (first_run_ == end_run_ && header_.total_runs > 0))
+    throw ResultsError(name + ": run range " + std::to_string(first_run_) + ".." + std::to_string(end_run_) + " does not fit the " +
+                       std::to_string(header_.total_runs) + " runs of the command");
+  next_run_ = first_run_;
+  fingerprint_ = plan_fingerprint(header_, first_run_, end_run_);
   std::error_code error;
   if (fs::is_directory(final_path_, error)) throw ResultsError(name + " is a directory");
-  if (fs::exists(fs::symlink_status(final_path_, error)) && !force)
-    throw ResultsError(name + " exists; use --force to overwrite");
   const fs::path directory = directory_of(final_path_);
   if (!fs::is_directory(directory, error))
     throw ResultsError(name + ": directory " + directory.string() + " does not exist");
   validate_header(header_);
-  if (fs::exists(fs::symlink_status(parts_dir_, error))) {
-    if (!force)
+  const bool parts_exist = fs::exists(fs::symlink_status(parts_dir_, error));
+  if (options.resume && parts_exist) {
+    resume_parts();
+    buffer_.reserve(std::min<std::size_t>(runs_per_part_, 4096));
+    return;
+  }
+  if (fs::exists(fs::symlink_status(final_path_, error)) && !options.force) {
+    throw ResultsError(name + (options.resume ? " exists and there are no parts to resume; it is complete" : " exists; use --force to overwrite"));
+  }
+  if (parts_exist) {
+    if (!options.force)
       throw ResultsError(parts_dir_.string() +
                          " exists (left by an interrupted earlier command; its finished parts "
-                         "are listed in its manifest.tsv); remove it or use --force");
+                         "are listed in its manifest.tsv); resume it with --resume, or use --force to discard it");
     fs::remove_all(parts_dir_, error);
     if (error) throw ResultsError(parts_dir_.string() + ": cannot remove: " + error.message());
   }
@@ -711,6 +813,45 @@ ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, bool for
   write_manifest();
   fsync_path(directory, true);
   buffer_.reserve(std::min<std::size_t>(runs_per_part_, 4096));
+}
+
+void ResultsWriter::resume_parts() {
+  const fs::path manifest = parts_dir_ / "manifest.tsv";
+  std::ifstream in(manifest);
+  if (!in) throw ResultsError(manifest.string() + ": cannot read; the parts directory is not an incubsim crash record");
+  std::string line;
+  std::getline(in, line);
+  const std::string expected = "# plan " + fingerprint_;
+  if (line.rfind("# plan ", 0) != 0) throw ResultsError(manifest.string() + ": no plan fingerprint; it was written by an older incubsim");
+  if (line != expected)
+    throw ResultsError(manifest.string() + ": these parts belong to a different command (plan " + line.substr(7) + ", this command " +
+                       fingerprint_ + "); same scenarios, design, seed, replications, record level and shard are needed to resume");
+  std::getline(in, line);  // column names
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::istringstream fields(line);
+    std::size_t index = 0;
+    Part part;
+    if (!(fields >> index >> part.file >> part.first_run >> part.runs) || part.first_run != next_run_ || part.runs == 0)
+      throw ResultsError(manifest.string() + ": unreadable or out-of-order line '" + line + "'");
+    if (!fs::is_regular_file(parts_dir_ / part.file)) throw ResultsError(manifest.string() + ": lists " + part.file + ", which is missing");
+    parts_.push_back(part);
+    next_run_ += part.runs;
+  }
+  if (next_run_ > end_run_) throw ResultsError(manifest.string() + ": lists more runs than the command has");
+  // Anything not in the manifest (a part written but not yet listed, temporaries) is redone.
+  std::error_code error;
+  for (fs::directory_iterator it(parts_dir_, error), end; !error && it != end; it.increment(error)) {
+    const std::string file = it->path().filename().string();
+    const bool listed = std::any_of(parts_.begin(), parts_.end(), [&](const Part& p) { return p.file == file; });
+    if (!listed && file != "manifest.tsv") fs::remove(it->path(), error);
+  }
+}
+
+std::vector<fs::path> ResultsWriter::part_files() const {
+  std::vector<fs::path> files;
+  for (const Part& part : parts_) files.push_back(parts_dir_ / part.file);
+  return files;
 }
 
 ResultsWriter::~ResultsWriter() {
@@ -747,7 +888,7 @@ void ResultsWriter::write_part() {
   temporary += ".tmp";
   active_temporary_ = temporary;
   try {
-    const bool only_part = header_.total_runs <= runs_per_part_;  // this part becomes the final file
+    const bool only_part = end_run_ - first_run_ <= runs_per_part_;  // this part becomes the final file
     write_results_file(temporary, header_, buffer_, nullptr, only_part ? final_deflate_level : part_deflate_level);
     rename_durably(temporary, path);
   } catch (...) {
@@ -763,18 +904,20 @@ void ResultsWriter::write_part() {
 }
 
 void ResultsWriter::write_manifest() const {
-  std::string content = "part\tfile\tfirst_run\truns\n";
+  std::string content = "# plan " + fingerprint_ + "\npart\tfile\tfirst_run\truns\n";
   for (std::size_t i = 0; i < parts_.size(); ++i)
     content += std::to_string(i) + "\t" + parts_[i].file + "\t" + std::to_string(parts_[i].first_run) + "\t" +
                std::to_string(parts_[i].runs) + "\n";
   write_file_durably(parts_dir_ / "manifest.tsv", content);
 }
 
-void ResultsWriter::finish(const Provenance& provenance, const ResultsSummary& summary) {
+void ResultsWriter::finish(const Provenance& provenance, const ResultsSummary& summary) { finish(provenance, &summary); }
+
+void ResultsWriter::finish(const Provenance& provenance, const ResultsSummary* summary) {
   if (finished_) throw ResultsError(final_path_.string() + ": finish called twice");
-  if (next_run_ != header_.total_runs)
-    throw ResultsError(final_path_.string() + ": " + std::to_string(next_run_) +
-                       " runs appended but the header promises " + std::to_string(header_.total_runs));
+  if (next_run_ != end_run_)
+    throw ResultsError(final_path_.string() + ": " + std::to_string(next_run_ - first_run_) + " runs appended but the header promises " +
+                       std::to_string(end_run_ - first_run_));
   write_part();
 
   fs::path temporary = final_path_;
@@ -786,14 +929,14 @@ void ResultsWriter::finish(const Provenance& provenance, const ResultsSummary& s
       // (saves writing the data twice; the part itself stays intact until the rename).
       fs::copy_file(parts_dir_ / parts_.front().file, temporary, fs::copy_options::overwrite_existing);
       h5::File file = h5::File::open(temporary, true);
-      write_summary_group(file, summary, final_deflate_level);
+      if (summary != nullptr) write_summary_group(file, *summary, final_deflate_level);
       write_provenance_group(file, provenance);
       file.flush();
       file.close();
     } else {
       ResultsFileBuilder builder(temporary, header_, final_deflate_level);
       for (const Part& part : parts_) builder.append_part(parts_dir_ / part.file, part.first_run, part.runs);
-      builder.finish(&provenance, &summary);
+      builder.finish(&provenance, summary);
     }
     rename_durably(temporary, final_path_);
   } catch (...) {

@@ -43,11 +43,36 @@ void validate_run(const ResultsHeader& header, const RunOutput& run);
 void write_results_file(const std::filesystem::path& path, const ResultsHeader& header, std::span<const RunOutput> runs,
                         const Provenance* provenance, int deflate_level = 4, const ResultsSummary* summary = nullptr);
 
+// Assembles a final results file from complete files that hold consecutive runs of one command
+// (the shards of a sweep: path, first run, run count, in run order): "<path>.tmp" part by part,
+// then /summary and /provenance, fsync, rename to `path` (replacing a file there).
+void assemble_results(const std::filesystem::path& path, const ResultsHeader& header,
+                      const std::vector<std::pair<std::filesystem::path, std::pair<std::uint32_t, std::uint32_t>>>& parts,
+                      const Provenance& provenance, const ResultsSummary& summary);
+
 // "<final_path>.parts"
 std::filesystem::path parts_directory_for(const std::filesystem::path& final_path);
 
+// What a writer writes: all of the command's runs or a range of them (a shard), from scratch or
+// continuing an interrupted command's parts (resume).
+struct WriterOptions {
+  bool force = false;           // replace an existing final file and discard leftover parts
+  bool resume = false;          // continue from the parts of an interrupted identical command
+  std::size_t runs_per_part = 16;
+  std::uint32_t first_run = 0;  // runs first_run .. end_run - 1 (a shard); end_run 0: all runs
+  std::uint32_t end_run = 0;
+};
+
+// A fingerprint of everything that decides a command's runs (scenarios, design, seed,
+// replications, record level, run count and range): parts and shards of one command share it.
+std::string plan_fingerprint(const ResultsHeader& header, std::uint32_t first_run, std::uint32_t end_run);
+
 class ResultsWriter {
  public:
+  // With options.resume, the parts directory of an interrupted command with the same plan
+  // fingerprint is continued: next_run() is where it stopped. Throws ResultsError when the parts
+  // belong to another plan, or when there is nothing to resume and a final file exists.
+  ResultsWriter(std::filesystem::path final_path, ResultsHeader header, const WriterOptions& options);
   // Throws ResultsError, before creating anything, when final_path exists and !force, or when
   // "<final_path>.parts/" exists (a crashed earlier command) and !force; with force that
   // directory is cleared. An existing final file is only replaced by finish().
@@ -68,6 +93,11 @@ class ResultsWriter {
   // part (memory bounded by one part) plus /summary and /provenance, fsyncs, renames it to final_path and
   // removes the parts directory.
   void finish(const Provenance& provenance, const ResultsSummary& summary = {});
+  // As above; without a summary (nullptr) the file has no /summary group (shards: merge adds it).
+  void finish(const Provenance& provenance, const ResultsSummary* summary);
+  // The finished part files, in run order (for reading back the runs of a resumed command).
+  std::vector<std::filesystem::path> part_files() const;
+  std::uint32_t next_run() const noexcept { return next_run_; }
 
   const std::filesystem::path& final_path() const noexcept { return final_path_; }
   const std::filesystem::path& parts_directory() const noexcept { return parts_dir_; }
@@ -82,6 +112,7 @@ class ResultsWriter {
   };
 
   void write_part();
+  void resume_parts();
   void write_manifest() const;
   void remove_temporaries() noexcept;
 
@@ -89,6 +120,9 @@ class ResultsWriter {
   std::filesystem::path parts_dir_;
   ResultsHeader header_;
   std::size_t runs_per_part_;
+  std::uint32_t first_run_ = 0;
+  std::uint32_t end_run_ = 0;
+  std::string fingerprint_;
   std::vector<RunOutput> buffer_;
   std::vector<Part> parts_;
   std::uint32_t next_run_ = 0;

@@ -348,8 +348,8 @@ TEST_CASE("writer: destroyed without finish, finished parts and manifest stay re
   std::sort(files.begin(), files.end());
   CHECK(files == std::vector<std::string>{"manifest.tsv", "part-000000.h5", "part-000001.h5"});
 
-  CHECK(slurp(parts / "manifest.tsv") ==
-        "part\tfile\tfirst_run\truns\n0\tpart-000000.h5\t0\t2\n1\tpart-000001.h5\t2\t2\n");
+  CHECK(slurp(parts / "manifest.tsv") == "# plan " + plan_fingerprint(header, 0, header.total_runs) +
+                                             "\npart\tfile\tfirst_run\truns\n0\tpart-000000.h5\t0\t2\n1\tpart-000001.h5\t2\t2\n");
   check_same_runs(read_runs(parts / "part-000000.h5"), {runs[0], runs[1]});
   check_same_runs(read_runs(parts / "part-000001.h5"), {runs[2], runs[3]});
   const h5::File part = open_results(parts / "part-000001.h5");
@@ -382,7 +382,7 @@ TEST_CASE("writer: kill -9 while writing leaves every manifest-listed part reada
   // Kill it once the manifest lists a few parts: it is then busy writing the next one.
   auto listed_parts = [&] {
     const std::string text = fs::exists(manifest) ? slurp(manifest) : std::string();
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) - (text.empty() ? 0 : 1);
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) - (text.empty() ? 0 : 2);
   };
   for (int i = 0; i < 6000 && (!fs::exists(manifest) || listed_parts() < 3); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -393,6 +393,8 @@ TEST_CASE("writer: kill -9 while writing leaves every manifest-listed part reada
 
   std::ifstream in(manifest);
   std::string line;
+  std::getline(in, line);
+  CHECK(line.rfind("# plan ", 0) == 0);
   std::getline(in, line);
   CHECK(line == "part\tfile\tfirst_run\truns");
   std::uint32_t next_run = 0;
