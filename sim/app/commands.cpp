@@ -211,6 +211,21 @@ void print_comparison(std::ostream& out, const io::ResultsHeader& header, const 
 
 }  // namespace
 
+// Seconds spent in a piece of work, summed over calls: the writer's share of a command's wall time.
+class Stopwatch {
+ public:
+  template <typename Work>
+  void time(Work&& work) {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  double seconds() const { return seconds_; }
+
+ private:
+  double seconds_ = 0.0;
+};
+
 // Options shared by the commands that simulate.
 void add_simulation_options(po::options_description& options, const char* record_default) {
   options.add_options()
@@ -299,12 +314,18 @@ engine::Factor factor_of(const scenario::UncertainRange& range) {
   return factor;
 }
 
-// Runs `points` Latin-hypercube points over the scenarios' ranges; at each, every scenario with
-// its own ranges set to the point's quantiles, on common random numbers, and compares them.
-io::RobustnessResult run_robustness(const Simulation& simulation, const std::vector<scenario::Scenario>& scenarios,
-                                    ProgressBar& progress, std::size_t& done, std::uint64_t& venture_months, int thread_count) {
+// The robustness points: Latin-hypercube quantiles over the scenarios' ranges, and every scenario
+// loaded at each point (its own ranges set to the point's quantiles). Loaded before any run, so a
+// point the scenarios do not accept is bad input (exit 2) before anything is written.
+struct RobustnessPoints {
+  io::RobustnessResult result;  // keys, unit, values and declared filled
+  std::vector<std::vector<scenario::Scenario>> scenarios;  // [point][scenario]
+};
+
+RobustnessPoints prepare_robustness(const Simulation& simulation, const std::vector<scenario::Scenario>& scenarios) {
   const std::vector<Assumption> assumptions = assumptions_of(scenarios);
-  io::RobustnessResult result;
+  RobustnessPoints prepared;
+  io::RobustnessResult& result = prepared.result;
   result.scenarios = static_cast<std::uint32_t>(scenarios.size());
   std::vector<engine::Factor> unit_factors;
   for (const Assumption& assumption : assumptions) {
@@ -319,7 +340,6 @@ io::RobustnessResult run_robustness(const Simulation& simulation, const std::vec
     result.declared.push_back(std::move(declared));
   }
   const engine::Design design = engine::latin_hypercube(unit_factors, simulation.robustness_points, simulation.seed);
-  std::vector<std::vector<io::ComparisonRow>> comparisons;
   for (std::size_t p = 0; p < design.points(); ++p) {
     result.unit.push_back(design.unit[p]);
     std::vector<double> reference_values;
@@ -337,9 +357,27 @@ io::RobustnessResult run_robustness(const Simulation& simulation, const std::vec
         if (s == 0) reference_values.push_back(value);
         overrides.push_back(range->key + "=" + engine::value_text(factor, value));
       }
-      at_point.push_back(scenario::load_scenario(scenarios[s].path, overrides));
+      try {
+        at_point.push_back(scenario::load_scenario(scenarios[s].path, overrides));
+      } catch (const scenario::ScenarioError& error) {
+        std::string set;
+        for (std::size_t o = simulation.overrides.size(); o < overrides.size(); ++o) set += " --set " + overrides[o];
+        throw UsageError("robustness point " + std::to_string(p) + " is not a valid " + scenarios[s].name + " scenario (ranges that are valid "
+                         "alone can conflict together):" + set + "\n" + error.what());
+      }
     }
     result.values.push_back(reference_values);
+    prepared.scenarios.push_back(std::move(at_point));
+  }
+  return prepared;
+}
+
+// Runs every prepared point: each scenario on common random numbers, compared with the first.
+io::RobustnessResult run_robustness(const Simulation& simulation, RobustnessPoints prepared, ProgressBar& progress, std::size_t& done,
+                                    std::uint64_t& venture_months, int thread_count) {
+  io::RobustnessResult result = std::move(prepared.result);
+  std::vector<std::vector<io::ComparisonRow>> comparisons;
+  for (std::vector<scenario::Scenario>& at_point : prepared.scenarios) {
     std::vector<engine::ScenarioSchedule> schedules;
     for (const auto& scenario : at_point) {
       engine::ScenarioSchedule& schedule = schedules.emplace_back();
@@ -393,6 +431,8 @@ void print_robustness(std::ostream& out, const io::ResultsHeader& header, const 
 int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>& scenarios, const std::string& command_line,
              std::ostream& out) {
   check_output_free(simulation);
+  RobustnessPoints robustness_points;
+  if (simulation.robustness_points > 0) robustness_points = prepare_robustness(simulation, scenarios);
   const fs::path& output = simulation.output;
   if (!output.parent_path().empty()) fs::create_directories(output.parent_path());
 
@@ -425,6 +465,7 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
   const auto start = std::chrono::steady_clock::now();
   io::ResultsWriter writer(output, header, simulation.force, simulation.part_runs);
   engine::SummaryAccumulator conclusions(header);
+  Stopwatch writing;
   const bool paired = simulation.command == "compare";
   std::optional<engine::ComparisonAccumulator> comparison;
   if (paired) comparison.emplace(header, simulation.replications);
@@ -436,18 +477,18 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
     conclusions.add(run);
     if (comparison) comparison->add(run);
     venture_months += run.venture_months;
-    writer.append(std::move(run));
+    writing.time([&] { writer.append(std::move(run)); });
     progress.advance(++done);
   });
   io::RobustnessResult robustness;
-  if (simulation.robustness_points > 0) robustness = run_robustness(simulation, scenarios, progress, done, venture_months, thread_count);
+  if (simulation.robustness_points > 0) robustness = run_robustness(simulation, std::move(robustness_points), progress, done, venture_months, thread_count);
   progress.finish();
   provenance.finished_utc = utc_now();
   provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   io::ResultsSummary concluded = conclusions.summary();
   if (comparison) concluded.comparison = comparison->rows();
   concluded.robustness = std::move(robustness);
-  writer.finish(provenance, concluded);
+  writing.time([&] { writer.finish(provenance, concluded); });
   // The summary's wall time covers the whole command, the final assembly of the file included.
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -468,7 +509,8 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
   summary << std::fixed << std::setprecision(2) << "incubsim " << simulation.command << ": " << total_runs << " runs, "
           << with_thousands(venture_months) << " venture-months, " << seconds << " s wall, "
           << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9))) << " venture-months/s, "
-          << static_cast<double>(total_runs) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads\n";
+          << static_cast<double>(total_runs) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads, writing "
+          << 100.0 * writing.seconds() / std::max(seconds, 1e-9) << "% of wall\n";
   out << summary.str();
   return exit_success;
 }
@@ -493,7 +535,7 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
 }
 
 int compare_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
-  po::options_description options("incubsim compare SCENARIO SCENARIO... [options]  (the first is the reference)");
+  po::options_description options("incubsim compare REFERENCE.toml OTHER.toml... [options]  (the first is the reference)");
   options.add_options()("help,h", "show this help")("scenarios", po::value<std::vector<std::string>>(), "scenario TOML files")(
       "robustness", po::value<std::uint32_t>()->default_value(0),
       "M: also run every scenario at M Latin-hypercube points over the [uncertainty] ranges they declare");
@@ -527,6 +569,7 @@ int compare_command(const std::vector<std::string>& arguments, const std::string
       throw UsageError("--robustness needs assumptions with ranges, but none of the scenarios declares an [uncertainty] table (docs/scenarios.md)");
     }
     if (simulation.robustness_points < 2) throw UsageError("--robustness needs at least 2 points");
+    if (simulation.replications < 2) throw UsageError("--robustness needs at least 2 replications (-r): a paired interval needs them");
   }
   if (simulation.output.empty()) simulation.output = fs::path("output") / ("compare-" + scenarios.front().name + ".h5");
   return simulate(simulation, scenarios, command_line, out);
@@ -857,6 +900,7 @@ int sweep_command(const std::vector<std::string>& arguments, const std::string& 
   writer_options.end_run = end;
   io::ResultsWriter writer(simulation.output, header, writer_options);
   SweepConclusions conclusions(header, plan.points);
+  Stopwatch writing;
   // A resumed sweep first reads back what its parts hold, so the conclusions cover every run.
   const std::uint32_t resumed_from = writer.next_run();
   for (const fs::path& part : writer.part_files()) {
@@ -872,7 +916,7 @@ int sweep_command(const std::vector<std::string>& arguments, const std::string& 
   engine::execute(plan, resumed_from, end, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
     conclusions.add(run);
     venture_months += run.venture_months;
-    writer.append(std::move(run));
+    writing.time([&] { writer.append(std::move(run)); });
     progress.advance(++done);
   });
   progress.finish();
@@ -880,7 +924,7 @@ int sweep_command(const std::vector<std::string>& arguments, const std::string& 
   provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool whole = first == 0 && end == total;
   const io::ResultsSummary concluded = whole ? conclusions.conclude(design) : io::ResultsSummary{};
-  writer.finish(provenance, whole ? &concluded : nullptr);
+  writing.time([&] { writer.finish(provenance, whole ? &concluded : nullptr); });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   out << "Sweep of " << base.name << ": " << design.kind << " design, " << design.points() << " points x " << simulation.replications
@@ -896,7 +940,8 @@ int sweep_command(const std::vector<std::string>& arguments, const std::string& 
   std::ostringstream summary;
   summary << std::fixed << std::setprecision(2) << "incubsim sweep: " << done << " runs, " << with_thousands(venture_months)
           << " venture-months, " << seconds << " s wall, " << with_thousands(static_cast<std::uint64_t>(venture_months / std::max(seconds, 1e-9)))
-          << " venture-months/s, " << static_cast<double>(done) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads\n";
+          << " venture-months/s, " << static_cast<double>(done) / std::max(seconds, 1e-9) << " runs/s, " << thread_count << " threads, writing "
+          << 100.0 * writing.seconds() / std::max(seconds, 1e-9) << "% of wall\n";
   out << summary.str();
   return exit_success;
 }

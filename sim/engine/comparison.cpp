@@ -5,6 +5,7 @@
 #include <limits>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "engine/statistics.hpp"
 #include "engine/summary.hpp"
@@ -88,6 +89,16 @@ std::vector<io::ComparisonRow> ComparisonAccumulator::rows() const {
       row.mean = level.mean;
       row.low = level.low;
       row.high = level.high;
+      if (metric.kind == "target" && !std::isnan(level.mean)) {
+        // A share of replications: its Wilson interval, as in /summary/targets (never outside [0, 1]).
+        double met = 0.0, trials = 0.0;
+        for (const double x : values_[s][m]) {
+          if (std::isnan(x)) continue;
+          met += x;
+          trials += 1.0;
+        }
+        std::tie(row.low, row.high) = wilson_interval(met, trials);
+      }
       std::vector<double> paired(replications_, nan);
       for (std::uint32_t r = 0; r < replications_; ++r) paired[r] = values_[s][m][r] - values_[0][m][r];
       const MeanInterval difference = mean_interval(paired);
@@ -97,7 +108,10 @@ std::vector<io::ComparisonRow> ComparisonAccumulator::rows() const {
       row.public_spending = mean_of(spending_[s][m]);
       row.per_million_public = row.public_spending > 0 ? row.mean / (row.public_spending / 1e6) : nan;
       const double extra_spending = row.public_spending - reference_spending;
-      row.difference_per_million = std::fabs(extra_spending) > 1.0 ? row.difference / (extra_spending / 1e6) : nan;
+      // Only where the extra spending is material (at least 10,000 RMB and 0.1% of the reference's):
+      // a ratio over a rounding-sized difference says nothing.
+      const bool material = std::fabs(extra_spending) >= std::max(1e4, 1e-3 * std::fabs(reference_spending));
+      row.difference_per_million = material ? row.difference / (extra_spending / 1e6) : nan;
       rows.push_back(std::move(row));
     }
   }

@@ -96,6 +96,7 @@ void summarise_robustness(io::RobustnessResult& result, const std::vector<std::v
         else row.ties += 1;
       }
       double strongest = 0.0;
+      row.correlation = nan;  // stays NaN when no assumption correlates
       for (std::size_t k = 0; k < keys; ++k) {
         // Only assumptions the reference or this alternative declares can move their difference.
         const bool applies = result.declared.empty() || result.declared[0][k] != 0 || result.declared[s][k] != 0;

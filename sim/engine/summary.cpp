@@ -6,6 +6,8 @@
 #include <string>
 #include <tuple>
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include "engine/statistics.hpp"
 
 namespace incubsim::engine {
@@ -73,7 +75,9 @@ io::ResultsSummary SummaryAccumulator::summary() const {
       o.indicator = std::string(key_outcome_indicators()[k]);
       o.mean = m.count > 0 ? m.sum / m.count : 0.0;
       const double variance = m.count > 1 ? std::max(0.0, (m.sum_squares - m.sum * o.mean) / (m.count - 1)) : 0.0;
-      const double half = m.count > 0 ? 1.959963984540054 * std::sqrt(variance / m.count) : 0.0;
+      // Student t, as every other interval of a mean in the results (engine/statistics.hpp).
+      const double t = m.count > 1 ? boost::math::quantile(boost::math::complement(boost::math::students_t(m.count - 1), 0.025)) : 0.0;
+      const double half = m.count > 0 ? t * std::sqrt(variance / m.count) : 0.0;
       o.low = o.mean - half;
       o.high = o.mean + half;
       o.public_spending = spending;

@@ -80,8 +80,8 @@ TEST_CASE("summary: outcomes are horizon means with intervals, per million RMB o
   CHECK(jobs.mean == Approx(200));
   CHECK(jobs.public_spending == Approx(4e6));
   CHECK(jobs.per_million_public == Approx(50));  // 200 jobs / 4 M RMB
-  // sd 141.42 over 2 runs: half-width 1.96 x 100
-  CHECK(jobs.high - jobs.mean == Approx(1.959963984540054 * 100.0));
+  // sd 141.42 over 2 runs: standard error 100
+  CHECK(jobs.high - jobs.mean == Approx(12.706204736174698 * 100.0));  // t(0.975, 1)
   CHECK(jobs.mean - jobs.low == Approx(jobs.high - jobs.mean));
   const io::OutcomeSummary& unpaid = outcome(summary, 1, "jobs");
   CHECK(unpaid.mean == Approx(50));
