@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages incubsim needs, only those that are missing. Run as root on
 # Debian bookworm (or with sudo available). Nothing is downloaded from anywhere but Debian.
+# `scripts/install-deps.sh mpi` also installs OpenMPI for the optional MPI build (-DINCUBSIM_MPI=ON).
 set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
@@ -9,6 +10,12 @@ packages=(
   catch2 libtomlplusplus-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-pytest
 )
+for extra in "$@"; do
+  case "$extra" in
+    mpi) packages+=(libopenmpi-dev openmpi-bin) ;;
+    *) echo "install-deps: unknown package group '$extra' (known: mpi)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -15,6 +15,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "app/parallel.hpp"
 #include "app/progress.hpp"
 #include "engine/comparison.hpp"
 #include "engine/design.hpp"
@@ -577,6 +578,9 @@ int compare_command(const std::vector<std::string>& arguments, const std::string
 
 // ---- sweep ----------------------------------------------------------------------------------
 
+int merge_shards(const fs::path& output, const std::vector<std::string>& shard_files, bool force, const std::string& command_line,
+                 std::ostream& out);
+
 // One --vary: "KEY=LO:HI", "KEY=LO:HI:log" or "KEY=a,b,c".
 engine::Factor parse_vary(const std::string& text, scenario::Scenario& base, int levels) {
   const auto equals = text.find('=');
@@ -769,7 +773,40 @@ void print_sensitivity(std::ostream& out, const io::ResultsSummary& summary) {
   }
 }
 
+// Under mpirun, after every rank wrote its shard: rank 0 merges the ranks' files into `output`
+// and removes them; the other ranks say nothing. A rank that failed makes every rank fail.
+bool ranks_synchronised = false;  // the ranks' one collective of a sweep has happened
+
+template <typename RankFile>
+int finish_ranks(const fs::path& output, int ranks, int rank, RankFile rank_file, bool force, const std::string& command_line,
+                 std::ostream& out) {
+  ranks_synchronised = true;
+  if (!all_ranks_ok(true)) return exit_failure;
+  if (rank != 0) return exit_success;
+  std::vector<std::string> files;
+  for (int r = 0; r < ranks; ++r) files.push_back(rank_file(r).string());
+  const int status = merge_shards(output, files, force, command_line, out);
+  for (const std::string& file : files) fs::remove(file);
+  out << "(" << ranks << " MPI ranks, one shard each, merged by rank 0)\n";
+  return status;
+}
+
+int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out);
+
 int sweep_command(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
+  if (world_size() == 1) return sweep_on_this_rank(arguments, command_line, out);
+  // Under mpirun a rank that fails still takes part in the ranks' one collective, so no rank waits
+  // forever; bad input fails on every rank alike.
+  ranks_synchronised = false;
+  try {
+    return sweep_on_this_rank(arguments, command_line, out);
+  } catch (...) {
+    if (!ranks_synchronised) (void)all_ranks_ok(false);
+    throw;
+  }
+}
+
+int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
   po::options_description options("incubsim sweep SCENARIO --vary KEY=LO:HI[:log] | KEY=a,b,c ... [options]");
   options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file")(
       "vary", po::value<std::vector<std::string>>()->composing(), "a factor: KEY=LO:HI, KEY=LO:HI:log or KEY=a,b,c (repeatable)")(
@@ -847,8 +884,13 @@ int sweep_command(const std::vector<std::string>& arguments, const std::string& 
   const auto total = static_cast<std::uint32_t>(plan.total_runs());
   std::uint32_t first = 0, end = total;
   std::string shard_text;
-  if (values.count("shard")) {
-    shard_text = values["shard"].as<std::string>();
+  // Under mpirun, rank r runs shard r+1 of K into its own file, and rank 0 merges them.
+  const int ranks = world_size();
+  const int rank = world_rank();
+  if (ranks > 1 && values.count("shard")) throw UsageError("--shard and mpirun do not mix: under mpirun every rank takes its own shard");
+  if (ranks > 1) shard_text = std::to_string(rank + 1) + "/" + std::to_string(ranks);
+  if (values.count("shard") || ranks > 1) {
+    if (values.count("shard")) shard_text = values["shard"].as<std::string>();
     unsigned index = 0, count = 0;
     char slash = 0;
     std::istringstream in(shard_text);
@@ -860,10 +902,21 @@ int sweep_command(const std::vector<std::string>& arguments, const std::string& 
   }
   if (simulation.output.empty()) {
     std::string name = "sweep-" + base.name;
-    if (!shard_text.empty()) name += ".shard-" + std::to_string(first) + "-" + std::to_string(end);
+    if (!shard_text.empty() && ranks == 1) name += ".shard-" + std::to_string(first) + "-" + std::to_string(end);
     simulation.output = fs::path("output") / (name + ".h5");
   }
   const bool resume = values.count("resume") > 0;
+  const fs::path merged_output = simulation.output;  // under mpirun: what rank 0 merges into
+  auto rank_file = [&](int r) {
+    fs::path path = merged_output;
+    path += ".rank-" + std::to_string(r) + "-of-" + std::to_string(ranks) + ".h5";
+    return path;
+  };
+  if (ranks > 1) {
+    if (fs::exists(merged_output) && !simulation.force) throw UsageError("results file '" + merged_output.string() + "' exists; use --force to overwrite it");
+    simulation.output = rank_file(rank);
+    simulation.quiet = simulation.quiet || rank != 0;
+  }
   if (!resume) check_output_free(simulation);
   if (!simulation.output.parent_path().empty()) fs::create_directories(simulation.output.parent_path());
 
@@ -926,6 +979,7 @@ int sweep_command(const std::vector<std::string>& arguments, const std::string& 
   const io::ResultsSummary concluded = whole ? conclusions.conclude(design) : io::ResultsSummary{};
   writing.time([&] { writer.finish(provenance, whole ? &concluded : nullptr); });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (ranks > 1) return finish_ranks(merged_output, ranks, rank, rank_file, simulation.force, command_line, out);
 
   out << "Sweep of " << base.name << ": " << design.kind << " design, " << design.points() << " points x " << simulation.replications
       << " replications, seed " << simulation.seed << (whole ? "" : ", shard " + shard_text + " (runs " + std::to_string(first) + ".." +
@@ -961,11 +1015,15 @@ int merge_command(const std::vector<std::string>& arguments, const std::string& 
   }
   const std::vector<std::string> files = values.count("files") ? values["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (files.size() < 2) throw UsageError("merge needs an output file and at least one shard: incubsim merge OUT.h5 SHARD.h5...");
-  const fs::path output = files.front();
-  const bool force = values.count("force") > 0;
+  return merge_shards(files.front(), std::vector<std::string>(files.begin() + 1, files.end()), values.count("force") > 0, command_line, out);
+}
+
+int merge_shards(const fs::path& output, const std::vector<std::string>& shard_files, bool force, const std::string& command_line,
+                 std::ostream& out) {
   if (fs::exists(output) && !force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
   const auto start = std::chrono::steady_clock::now();
-
+  std::vector<std::string> files{output.string()};
+  files.insert(files.end(), shard_files.begin(), shard_files.end());
   struct Shard {
     fs::path path;
     std::uint32_t first = 0, runs = 0;

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/parallel.hpp"
 
 int main(int argc, char** argv) {
   using namespace incubsim::app;
+  const ParallelSession session(argc, argv);  // MPI builds only; a no-op otherwise
   const std::vector<std::string> arguments(argv + 1, argv + argc);
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
