@@ -956,9 +956,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   Stopwatch writing;
   // A resumed sweep first reads back what its parts hold, so the conclusions cover every run.
   const std::uint32_t resumed_from = writer.next_run();
-  for (const fs::path& part : writer.part_files()) {
-    for (const io::RunOutput& run : io::read_runs(part)) conclusions.add(run);
-  }
+  for (const fs::path& part : writer.part_files()) io::for_each_run_summary(part, [&](const io::RunOutput& run) { conclusions.add(run); });
   if (resumed_from > first) {
     out << "Resuming " << simulation.output.string() << ": " << (resumed_from - first) << " of " << (end - first)
         << " runs are in finished parts\n";
@@ -1063,9 +1061,7 @@ int merge_shards(const fs::path& output, const std::vector<std::string>& shard_f
 
   const engine::Design design = design_from(header.design, 0);
   SweepConclusions conclusions(header, header.design.points);
-  for (const Shard& shard : shards) {
-    for (const io::RunOutput& run : io::read_runs(shard.path)) conclusions.add(run);
-  }
+  for (const Shard& shard : shards) io::for_each_run_summary(shard.path, [&](const io::RunOutput& run) { conclusions.add(run); });
   const io::ResultsSummary concluded = conclusions.conclude(design);
   io::Provenance provenance;
   provenance.incubsim_version = incubsim::version;

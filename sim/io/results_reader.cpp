@@ -496,6 +496,31 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
   return runs;
 }
 
+void for_each_run_summary(const fs::path& path, const std::function<void(const RunOutput&)>& visit) {
+  const h5::File file = open_results(path);
+  const auto ids = column_at<std::uint32_t>(file, "/runs/run");
+  const auto scenarios = column_at<std::uint32_t>(file, "/runs/scenario");
+  const auto replications = column_at<std::uint32_t>(file, "/runs/replication");
+  const auto seeds = column_at<std::uint64_t>(file, "/runs/seed");
+  const std::size_t n = ids.size();
+  const auto points = file.exists("runs/point") ? column_at<std::uint32_t>(file, "/runs/point") : std::vector<std::uint32_t>(n, 0);
+  const h5::Dataset values = file.open_dataset("/indicators/values");
+  const h5::Dataset met = file.open_dataset("/targets/met");
+  if (scenarios.size() != n || replications.size() != n || seeds.size() != n || points.size() != n || values.rows() != n || met.rows() != n)
+    throw ResultsError(path.string() + ": /runs, /indicators/values and /targets/met have different numbers of runs");
+  RunOutput run;
+  for (std::size_t r = 0; r < n; ++r) {
+    run.run = ids[r];
+    run.scenario = scenarios[r];
+    run.point = points[r];
+    run.replication = replications[r];
+    run.seed = seeds[r];
+    run.indicators = values.read_rows<double>(r, 1);
+    run.targets_met = met.read_rows<std::uint8_t>(r, 1);
+    visit(run);
+  }
+}
+
 std::vector<double> read_indicator_values(const fs::path& path, std::size_t* runs, std::size_t* months,
                                           std::size_t* indicators) {
   const h5::File file = open_results(path);

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ ResultsHeader read_header(const std::filesystem::path& path);
 // Every run in the file, with its indicators, target results, events and trajectory rows.
 // Memory grows with the file: meant for part files and tests.
 std::vector<RunOutput> read_runs(const std::filesystem::path& path);
+
+// Calls `visit` with each run of the file in order, holding its /runs columns, indicators and
+// target results (no events or trajectories): memory holds one run, whatever the file's size.
+void for_each_run_summary(const std::filesystem::path& path, const std::function<void(const RunOutput&)>& visit);
 
 // /indicators/values, row-major [run][month][indicator]; the extents go to the non-null pointers.
 std::vector<double> read_indicator_values(const std::filesystem::path& path, std::size_t* runs, std::size_t* months,
