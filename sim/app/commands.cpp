@@ -653,7 +653,13 @@ io::DesignInfo design_info(const engine::Design& design, std::uint32_t samples) 
   info.kind = design.kind;
   info.seed = design.seed;
   info.samples = samples;
-  info.base_samples = design.kind == "morris" ? static_cast<std::uint32_t>(design.morris_levels) : static_cast<std::uint32_t>(design.base_samples);
+  info.base_samples = static_cast<std::uint32_t>(design.base_samples);
+  if (design.kind == "morris") info.base_samples = static_cast<std::uint32_t>(design.morris_levels);
+  if (design.kind == "grid") {  // the levels of the numeric factors (categorical ones take all their choices)
+    for (const engine::Factor& factor : design.factors) {
+      if (factor.kind != engine::Factor::Kind::categorical) info.base_samples = static_cast<std::uint32_t>(factor.levels);
+    }
+  }
   for (const engine::Factor& factor : design.factors) {
     info.keys.push_back(factor.key);
     info.kinds.emplace_back(engine::factor_kind_name(factor.kind));
@@ -951,7 +957,13 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   writer_options.runs_per_part = simulation.part_runs;
   writer_options.first_run = first;
   writer_options.end_run = end;
-  io::ResultsWriter writer(simulation.output, header, writer_options);
+  std::optional<io::ResultsWriter> opened;
+  try {
+    opened.emplace(simulation.output, header, writer_options);
+  } catch (const io::ResultsError& error) {
+    throw UsageError(error.what());  // another command's parts, or nothing to resume: bad input, nothing touched
+  }
+  io::ResultsWriter& writer = *opened;
   SweepConclusions conclusions(header, plan.points);
   Stopwatch writing;
   // A resumed sweep first reads back what its parts hold, so the conclusions cover every run.
@@ -1059,7 +1071,7 @@ int merge_shards(const fs::path& output, const std::vector<std::string>& shard_f
   }
   if (next != header.total_runs) throw UsageError("runs " + std::to_string(next) + ".." + std::to_string(header.total_runs - 1) + " are missing: no shard holds them");
 
-  const engine::Design design = design_from(header.design, 0);
+  const engine::Design design = design_from(header.design, static_cast<int>(header.design.base_samples));
   SweepConclusions conclusions(header, header.design.points);
   for (const Shard& shard : shards) io::for_each_run_summary(shard.path, [&](const io::RunOutput& run) { conclusions.add(run); });
   const io::ResultsSummary concluded = conclusions.conclude(design);

@@ -379,7 +379,9 @@ SaltelliEstimate estimate_indices(const std::vector<double>& y, std::size_t base
       const double a = output(0, row);
       const double b = output(1, row);
       const double ab = output(2 + i, row);
-      first_sum += b * (ab - a);
+      // f_B centred on the mean output: the same estimator in expectation (E[f_ABi - f_A] = 0),
+      // without the noise a large mean times a small difference brings.
+      first_sum += (b - mean) * (ab - a);
       total_sum += (a - ab) * (a - ab);
     }
     // An output that does not vary has no share to split among the factors.
@@ -391,11 +393,13 @@ SaltelliEstimate estimate_indices(const std::vector<double>& y, std::size_t base
 }
 
 // Percentiles 2.5 and 97.5 with linear interpolation between order statistics (Hyndman and
-// Fan's type 7, as R's and NumPy's defaults); NaN when any estimate is NaN or there are none.
+// Fan's type 7, as R's and NumPy's defaults). Resamples whose outputs did not vary (NaN) are
+// left out; NaN when more than half are.
 Interval percentile_interval(std::vector<double> estimates) {
   const double missing = std::nan("");
-  if (estimates.empty() || std::any_of(estimates.begin(), estimates.end(), [](double x) { return std::isnan(x); }))
-    return {missing, missing};
+  const std::size_t drawn = estimates.size();
+  std::erase_if(estimates, [](double x) { return std::isnan(x); });
+  if (estimates.empty() || 2 * estimates.size() < drawn) return {missing, missing};
   std::sort(estimates.begin(), estimates.end());
   const auto quantile = [&](double probability) {
     const double position = probability * static_cast<double>(estimates.size() - 1);

@@ -137,7 +137,7 @@ struct Interval {
 
 struct SobolIndices {
   std::string key;
-  double first_order = 0.0;  // S_i, Saltelli et al. (2010): mean(f_B (f_ABi - f_A)) / V
+  double first_order = 0.0;  // S_i, Saltelli et al. (2010): mean((f_B - mean) (f_ABi - f_A)) / V, f_B centred
   Interval first_order_interval;
   double total = 0.0;  // S_Ti, Jansen (1999): mean((f_A - f_ABi)^2) / 2 / V
   Interval total_interval;

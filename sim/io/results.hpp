@@ -111,7 +111,7 @@ struct DesignInfo {
   std::string kind;                  // "grid", "latin_hypercube", "sobol_saltelli", "morris"; "" when no sweep
   std::uint32_t seed = 0;
   std::uint32_t samples = 0;         // --samples as given (0 for grids)
-  std::uint32_t base_samples = 0;    // Sobol': N; Morris: levels
+  std::uint32_t base_samples = 0;    // Sobol': N; Morris and grid: levels
   std::vector<std::string> keys, kinds, choices;  // per factor; choices joined with ","
   std::vector<double> low, high;
   std::uint32_t points = 0;

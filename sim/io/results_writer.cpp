@@ -751,10 +751,15 @@ std::string plan_fingerprint(const ResultsHeader& header, std::uint32_t first_ru
                      "\n" + std::to_string(end_run) + "\n";
   for (const std::string& scenario : header.scenario_texts) text += scenario + "\n";
   const DesignInfo& design = header.design;
-  text += design.kind + "\n" + std::to_string(design.seed) + "\n" + std::to_string(design.samples) + "\n";
+  auto exact = [](double value) {  // every bit of the number: ranges that differ anywhere differ here
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    return std::string(buffer);
+  };
+  text += design.kind + "\n" + std::to_string(design.seed) + "\n" + std::to_string(design.samples) + "\n" +
+          std::to_string(design.base_samples) + "\n";
   for (std::size_t f = 0; f < design.keys.size(); ++f) {
-    text += design.keys[f] + "|" + design.kinds[f] + "|" + design.choices[f] + "|" + std::to_string(design.low[f]) + "|" +
-            std::to_string(design.high[f]) + "\n";
+    text += design.keys[f] + "|" + design.kinds[f] + "|" + design.choices[f] + "|" + exact(design.low[f]) + "|" + exact(design.high[f]) + "\n";
   }
   std::uint64_t hash = 1469598103934665603ULL;
   for (const unsigned char c : text) {
