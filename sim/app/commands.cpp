@@ -844,6 +844,9 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
       if (factors[f].key == factors.back().key) throw UsageError("--vary '" + factors.back().key + "' is given twice");
     }
   }
+  if (levels != 0 && design_name != "grid" && design_name != "morris")
+    throw UsageError("--levels applies to --design grid and morris, not " + design_name);
+  if (samples != 0 && design_name == "grid") throw UsageError("--samples does not apply to --design grid (its size is the product of the levels)");
   engine::Design design;
   try {
     if (design_name == "grid") {
