@@ -228,7 +228,7 @@ class Stopwatch {
 };
 
 // Options shared by the commands that simulate.
-void add_simulation_options(po::options_description& options, const char* record_default) {
+void add_simulation_options(po::options_description& options, const char* record_default, std::uint32_t part_runs = 16) {
   options.add_options()
       ("replications,r", po::value<std::uint32_t>()->default_value(10), "replications (per scenario)")
       ("seed", po::value<std::uint32_t>()->default_value(default_seed), "base seed (32-bit)")
@@ -236,7 +236,7 @@ void add_simulation_options(po::options_description& options, const char* record
       ("set", po::value<std::vector<std::string>>()->composing(), "override a parameter of every scenario: KEY=VALUE (repeatable)")
       ("record", po::value<std::string>()->default_value(record_default), "indicators | events | trajectories")
       ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
-      ("part-runs", po::value<std::uint32_t>()->default_value(16), "runs per crash-safe part file")
+      ("part-runs", po::value<std::uint32_t>()->default_value(part_runs), "runs per crash-safe part file (a crash loses at most one)")
       ("force", "overwrite an existing results file")
       ("quiet,q", "no progress bar");
 }
@@ -359,7 +359,7 @@ RobustnessPoints prepare_robustness(const Simulation& simulation, const std::vec
         overrides.push_back(range->key + "=" + engine::value_text(factor, value));
       }
       try {
-        at_point.push_back(scenario::load_scenario(scenarios[s].path, overrides));
+        at_point.push_back(scenario::load_scenario_point(scenarios[s].path, overrides));
       } catch (const scenario::ScenarioError& error) {
         std::string set;
         for (std::size_t o = simulation.overrides.size(); o < overrides.size(); ++o) set += " --set " + overrides[o];
@@ -821,7 +821,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
       "levels", po::value<int>()->default_value(0), "grid: levels per numeric factor (default 3); morris: grid levels (default 4, even)")(
       "resume", "finish an interrupted sweep from its parts (same command)")(
       "shard", po::value<std::string>(), "I/N: run only the I-th of N equal slices of the runs (1 <= I <= N); join with incubsim merge");
-  add_simulation_options(options, "events");
+  add_simulation_options(options, "events", 256);  // sweeps: bigger parts write much faster (docs/performance.md)
   po::positional_options_description positional;
   positional.add("scenario", 1);
   const po::variables_map values = parse(arguments, options, positional);
@@ -936,7 +936,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   const std::vector<std::string> base_overrides = simulation.overrides;
   plan.load_point = [&design, &base, &base_overrides](std::uint32_t point) {
     auto loaded = std::make_shared<scenario::Scenario>(
-        scenario::load_scenario(base.path, point_overrides(design, point, base_overrides, base)));
+        scenario::load_scenario_point(base.path, point_overrides(design, point, base_overrides, base)));
     engine::LoadedPoint result;
     for (const auto& epoch : loaded->epochs) result.schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
     result.owner = loaded;

@@ -920,7 +920,17 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   return best;
 }
 
-Scenario load_scenario(const fs::path& path, const std::vector<std::string>& overrides) {
+namespace {
+Scenario load(const fs::path& path, const std::vector<std::string>& overrides, bool check_ranges);
+}  // namespace
+
+Scenario load_scenario(const fs::path& path, const std::vector<std::string>& overrides) { return load(path, overrides, true); }
+
+Scenario load_scenario_point(const fs::path& path, const std::vector<std::string>& overrides) { return load(path, overrides, false); }
+
+namespace {
+
+Scenario load(const fs::path& path, const std::vector<std::string>& overrides, bool check_ranges) {
   ProblemList problems;
   std::vector<fs::path> chain;
   toml::table merged = load_with_extends(path, chain, Location{path.string(), 0}, problems);
@@ -975,7 +985,7 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
                  too_many_ventures(scenario.setup));
   }
   problems.throw_if_any();
-  if (uncertainty) scenario.uncertainty = read_uncertainty(*uncertainty, merged, parameters, file, problems);
+  if (uncertainty && check_ranges) scenario.uncertainty = read_uncertainty(*uncertainty, merged, parameters, file, problems);
   problems.throw_if_any();
   scenario.section_citations = section_citations(merged);
 
@@ -1036,5 +1046,7 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
   scenario.resolved_text = resolved_text(parameters, merged, schedule_text, scenario.uncertainty);
   return scenario;
 }
+
+}  // namespace
 
 }  // namespace incubsim::scenario

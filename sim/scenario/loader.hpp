@@ -71,6 +71,11 @@ struct Scenario {
 // Loads, merges, overrides, validates and resolves. Throws ScenarioError on bad input.
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
+// What a sweep or robustness point needs: as above, but the [uncertainty] table is dropped
+// unchecked (a point may move a value outside a declared range, and checking each range's ends
+// costs more than the rest of loading). `uncertainty` stays empty and the resolved text has none.
+Scenario load_scenario_point(const std::filesystem::path& path, const std::vector<std::string>& overrides);
+
 // The plain tables of a scenario ([scenario], [simulation], [dynamics], ...): the first part of
 // the registry's scalar keys, [stage.<kind>] aside.
 const std::vector<std::string>& plain_sections();
