@@ -227,6 +227,41 @@ class Stopwatch {
   double seconds_ = 0.0;
 };
 
+// The run plan of scenarios (scenario-major, common random numbers), each with its epochs
+// ([[schedule]]). The plan points into `schedules`, which a move keeps in place.
+struct ScenarioPlan {
+  std::vector<engine::ScenarioSchedule> schedules;
+  engine::RunPlan plan;
+};
+
+ScenarioPlan plan_scenarios(const std::vector<scenario::Scenario>& scenarios, std::uint32_t replications, std::uint32_t seed,
+                            io::RecordLevel record) {
+  ScenarioPlan planned;
+  for (const auto& scenario : scenarios) {
+    engine::ScenarioSchedule& schedule = planned.schedules.emplace_back();
+    for (const auto& epoch : scenario.epochs) schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
+  }
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    planned.plan.scenarios.push_back(&scenarios[s].setup);
+    planned.plan.schedules.push_back(&planned.schedules[s]);
+  }
+  planned.plan.replications = replications;
+  planned.plan.seed = seed;
+  planned.plan.record = record;
+  return planned;
+}
+
+io::Provenance start_provenance(const std::string& command_line, int threads) {
+  io::Provenance provenance;
+  provenance.incubsim_version = incubsim::version;
+  provenance.git_commit = incubsim::git_commit;
+  provenance.command_line = command_line;
+  provenance.host = host_name();
+  provenance.started_utc = utc_now();
+  provenance.threads = threads;
+  return provenance;
+}
+
 // Options shared by the commands that simulate.
 void add_simulation_options(po::options_description& options, const char* record_default, std::uint32_t part_runs = 16) {
   options.add_options()
@@ -379,19 +414,8 @@ io::RobustnessResult run_robustness(const Simulation& simulation, RobustnessPoin
   io::RobustnessResult result = std::move(prepared.result);
   std::vector<std::vector<io::ComparisonRow>> comparisons;
   for (std::vector<scenario::Scenario>& at_point : prepared.scenarios) {
-    std::vector<engine::ScenarioSchedule> schedules;
-    for (const auto& scenario : at_point) {
-      engine::ScenarioSchedule& schedule = schedules.emplace_back();
-      for (const auto& epoch : scenario.epochs) schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
-    }
-    engine::RunPlan plan;
-    for (std::size_t s = 0; s < at_point.size(); ++s) {
-      plan.scenarios.push_back(&at_point[s].setup);
-      plan.schedules.push_back(&schedules[s]);
-    }
-    plan.replications = simulation.replications;
-    plan.seed = simulation.seed;
-    plan.record = io::RecordLevel::indicators;
+    const ScenarioPlan planned = plan_scenarios(at_point, simulation.replications, simulation.seed, io::RecordLevel::indicators);
+    const engine::RunPlan& plan = planned.plan;
     const io::ResultsHeader header = make_header("compare", at_point, plan);
     engine::ComparisonAccumulator comparison(header, simulation.replications);
     engine::execute(plan, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
@@ -437,31 +461,13 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
   const fs::path& output = simulation.output;
   if (!output.parent_path().empty()) fs::create_directories(output.parent_path());
 
-  // Each scenario runs with its epochs ([[schedule]]); the plan points into `scenarios`.
-  std::vector<engine::ScenarioSchedule> schedules;
-  for (const auto& scenario : scenarios) {
-    engine::ScenarioSchedule& schedule = schedules.emplace_back();
-    for (const auto& epoch : scenario.epochs) schedule.epochs.emplace_back(epoch.first_month, &epoch.setup);
-  }
-  engine::RunPlan plan;
-  for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    plan.scenarios.push_back(&scenarios[s].setup);
-    plan.schedules.push_back(&schedules[s]);
-  }
-  plan.replications = simulation.replications;
-  plan.seed = simulation.seed;
-  plan.record = simulation.record;
+  const ScenarioPlan planned = plan_scenarios(scenarios, simulation.replications, simulation.seed, simulation.record);
+  const engine::RunPlan& plan = planned.plan;
   const io::ResultsHeader header = make_header(simulation.command, scenarios, plan);
 
   const int thread_count = simulation.threads > 0 ? simulation.threads : tbb::info::default_concurrency();
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
-  io::Provenance provenance;
-  provenance.incubsim_version = incubsim::version;
-  provenance.git_commit = incubsim::git_commit;
-  provenance.command_line = command_line;
-  provenance.host = host_name();
-  provenance.started_utc = utc_now();
-  provenance.threads = thread_count;
+  io::Provenance provenance = start_provenance(command_line, thread_count);
 
   const auto start = std::chrono::steady_clock::now();
   io::ResultsWriter writer(output, header, simulation.force, simulation.part_runs);
@@ -945,13 +951,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
 
   const int thread_count = simulation.threads > 0 ? simulation.threads : tbb::info::default_concurrency();
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
-  io::Provenance provenance;
-  provenance.incubsim_version = incubsim::version;
-  provenance.git_commit = incubsim::git_commit;
-  provenance.command_line = command_line;
-  provenance.host = host_name();
-  provenance.started_utc = utc_now();
-  provenance.threads = thread_count;
+  io::Provenance provenance = start_provenance(command_line, thread_count);
   const auto start = std::chrono::steady_clock::now();
 
   io::WriterOptions writer_options;
@@ -1078,12 +1078,7 @@ int merge_shards(const fs::path& output, const std::vector<std::string>& shard_f
   SweepConclusions conclusions(header, header.design.points);
   for (const Shard& shard : shards) io::for_each_run_summary(shard.path, [&](const io::RunOutput& run) { conclusions.add(run); });
   const io::ResultsSummary concluded = conclusions.conclude(design);
-  io::Provenance provenance;
-  provenance.incubsim_version = incubsim::version;
-  provenance.git_commit = incubsim::git_commit;
-  provenance.command_line = command_line;
-  provenance.host = host_name();
-  provenance.started_utc = utc_now();
+  io::Provenance provenance = start_provenance(command_line, 0);
   std::vector<std::pair<fs::path, std::pair<std::uint32_t, std::uint32_t>>> parts;
   for (const Shard& shard : shards) parts.push_back({shard.path, {shard.first, shard.runs}});
   provenance.finished_utc = utc_now();
