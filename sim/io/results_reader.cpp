@@ -635,6 +635,22 @@ std::string describe_results(const fs::path& path) {
       }
     }
   }
+  // Version 3 on: a sweep's design, the comparison and robustness tables.
+  if (!header.design.kind.empty()) {
+    const DesignInfo& design = header.design;
+    line("design", design.kind + ", " + std::to_string(design.points) + " points, " + std::to_string(design.keys.size()) +
+                       " factors, seed " + std::to_string(design.seed));
+    for (std::size_t f = 0; f < design.keys.size(); ++f) {
+      out << "  " << design.keys[f] << " (" << design.kinds[f] << "): "
+          << (design.kinds[f] == "categorical" ? design.choices[f] : format_double(design.low[f]) + " .. " + format_double(design.high[f]))
+          << '\n';
+    }
+  }
+  if (file.exists("sensitivity")) line("sensitivity", std::to_string(file.open_dataset("/sensitivity/factor").rows()) + " rows in /sensitivity");
+  if (file.exists("compare")) line("comparison", std::to_string(file.open_dataset("/compare/name").rows()) + " rows in /compare");
+  if (file.exists("robustness"))
+    line("robustness", std::to_string(file.open_dataset("/robustness/unit").rows()) + " points over " +
+                           std::to_string(file.open_dataset("/robustness/key").rows()) + " assumptions in /robustness");
   // Version 3 on: the declared ranges of the scenarios' assumptions.
   if (file.exists("uncertainty")) {
     const std::vector<std::string> scenario = strings_at(file, "/uncertainty/scenario");

@@ -751,3 +751,15 @@ def test_help_lists_every_option():
         assert option in completed.stdout, option
     completed = _incubsim("merge", "--help")
     assert completed.returncode == 0 and "--force" in completed.stdout
+
+
+def test_info_summarises_the_design_and_the_sensitivity(designed):
+    binary, _ = _environment()
+    completed = subprocess.run([binary, "info", str(designed["sobol"])], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert "design:           sobol_saltelli, %d points, %d factors, seed %d" % (DESIGNS["sobol"][1], K, SEED) in completed.stdout
+    for key in KEYS:
+        assert "  %s (" % key in completed.stdout
+    assert "rows in /sensitivity" in completed.stdout
+    grid = subprocess.run([binary, "info", str(designed["grid"])], capture_output=True, text=True, check=False)
+    assert "design:           grid" in grid.stdout and "/sensitivity" not in grid.stdout
