@@ -21,7 +21,8 @@ h5::File open_results(const std::filesystem::path& path);
 // Human summary for `incubsim info FILE.h5`: format and version, command, provenance (version,
 // commit, command line, UTC times, wall seconds, threads), scenarios, runs, replications, months,
 // record level, counts of indicators, events and trajectory rows, and every target with the share
-// of its scenario's runs that met it. Throws ResultsError as open_results does.
+// of its scenario's runs that met it; a sweep's design and factors, the sizes of /sensitivity,
+// /compare and /robustness, and the declared ranges. Throws ResultsError as open_results does.
 std::string describe_results(const std::filesystem::path& path);
 
 // True when both files hold the same results: every group, dataset (shape, type, bytes; strings
