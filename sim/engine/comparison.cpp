@@ -15,13 +15,6 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-int column_of(const io::ResultsHeader& header, std::string_view name) {
-  for (std::size_t i = 0; i < header.indicators.size(); ++i) {
-    if (header.indicators[i].name == name) return static_cast<int>(i);
-  }
-  throw std::logic_error("comparison: no indicator '" + std::string(name) + "'");
-}
-
 double mean_of(const std::vector<double>& values) { return mean_interval(values).mean; }
 
 }  // namespace

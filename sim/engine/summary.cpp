@@ -20,14 +20,12 @@ const std::vector<std::string_view>& key_outcome_indicators() {
   return names;
 }
 
-namespace {
 int column_of(const io::ResultsHeader& header, std::string_view name) {
   for (std::size_t i = 0; i < header.indicators.size(); ++i) {
     if (header.indicators[i].name == name) return static_cast<int>(i);
   }
-  throw std::logic_error("summary: no indicator '" + std::string(name) + "'");
+  throw std::logic_error("no indicator '" + std::string(name) + "' in the results header");
 }
-}  // namespace
 
 SummaryAccumulator::SummaryAccumulator(const io::ResultsHeader& header)
     : indicator_count_(header.indicators.size()),

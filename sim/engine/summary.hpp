@@ -15,6 +15,9 @@ namespace incubsim::engine {
 // The indicators reported at the horizon, in report order.
 const std::vector<std::string_view>& key_outcome_indicators();
 
+// The column of indicator `name` in `header.indicators`; throws std::logic_error when absent.
+int column_of(const io::ResultsHeader& header, std::string_view name);
+
 class SummaryAccumulator {
  public:
   explicit SummaryAccumulator(const io::ResultsHeader& header);

@@ -421,43 +421,9 @@ ResultsHeader read_header(const fs::path& path) {
 }
 
 std::vector<RunOutput> read_runs(const fs::path& path) {
+  std::vector<RunOutput> runs;
+  for_each_run_summary(path, [&](const RunOutput& run) { runs.push_back(run); });
   const h5::File file = open_results(path);
-  const auto ids = column_at<std::uint32_t>(file, "/runs/run");
-  const auto scenarios = column_at<std::uint32_t>(file, "/runs/scenario");
-  const auto replications = column_at<std::uint32_t>(file, "/runs/replication");
-  const auto seeds = column_at<std::uint64_t>(file, "/runs/seed");
-  const auto venture_months = column_at<std::uint64_t>(file, "/runs/venture_months");
-  const auto ventures = column_at<std::uint32_t>(file, "/runs/ventures");
-  const std::size_t n = ids.size();
-  // Version 3 on: the design point (or scenario index) of each run.
-  const auto points = file.exists("runs/point") ? column_at<std::uint32_t>(file, "/runs/point") : std::vector<std::uint32_t>(n, 0);
-  if (scenarios.size() != n || replications.size() != n || seeds.size() != n || venture_months.size() != n ||
-      ventures.size() != n || points.size() != n)
-    throw ResultsError(path.string() + ": /runs columns have different lengths");
-
-  const h5::Dataset values = file.open_dataset("/indicators/values");
-  const h5::Dataset met = file.open_dataset("/targets/met");
-  if (values.rows() != n || met.rows() != n)
-    throw ResultsError(path.string() + ": /indicators/values or /targets/met has " +
-                       "a different number of runs than /runs/run");
-  const std::size_t per_run_values = values.row_elements();
-  const std::size_t per_run_targets = met.row_elements();
-
-  std::vector<RunOutput> runs(n);
-  for (std::size_t r = 0; r < n; ++r) {
-    RunOutput& run = runs[r];
-    run.run = ids[r];
-    run.scenario = scenarios[r];
-    run.point = points[r];
-    run.replication = replications[r];
-    run.seed = seeds[r];
-    run.venture_months = venture_months[r];
-    run.ventures = ventures[r];
-    run.indicators = values.read_rows<double>(r, 1);
-    run.targets_met = met.read_rows<std::uint8_t>(r, 1);
-    if (run.indicators.size() != per_run_values || run.targets_met.size() != per_run_targets)
-      throw ResultsError(path.string() + ": run " + std::to_string(run.run) + " has a bad shape");
-  }
 
   if (file.exists("events")) {
     const auto run = column_at<std::uint32_t>(file, "/events/run");
@@ -502,12 +468,21 @@ void for_each_run_summary(const fs::path& path, const std::function<void(const R
   const auto scenarios = column_at<std::uint32_t>(file, "/runs/scenario");
   const auto replications = column_at<std::uint32_t>(file, "/runs/replication");
   const auto seeds = column_at<std::uint64_t>(file, "/runs/seed");
+  const auto venture_months = column_at<std::uint64_t>(file, "/runs/venture_months");
+  const auto ventures = column_at<std::uint32_t>(file, "/runs/ventures");
   const std::size_t n = ids.size();
+  // Version 3 on: the design point (or scenario index) of each run.
   const auto points = file.exists("runs/point") ? column_at<std::uint32_t>(file, "/runs/point") : std::vector<std::uint32_t>(n, 0);
+  if (scenarios.size() != n || replications.size() != n || seeds.size() != n || venture_months.size() != n ||
+      ventures.size() != n || points.size() != n)
+    throw ResultsError(path.string() + ": /runs columns have different lengths");
   const h5::Dataset values = file.open_dataset("/indicators/values");
   const h5::Dataset met = file.open_dataset("/targets/met");
-  if (scenarios.size() != n || replications.size() != n || seeds.size() != n || points.size() != n || values.rows() != n || met.rows() != n)
-    throw ResultsError(path.string() + ": /runs, /indicators/values and /targets/met have different numbers of runs");
+  if (values.rows() != n || met.rows() != n)
+    throw ResultsError(path.string() + ": /indicators/values or /targets/met has " +
+                       "a different number of runs than /runs/run");
+  const std::size_t per_run_values = values.row_elements();
+  const std::size_t per_run_targets = met.row_elements();
   RunOutput run;
   for (std::size_t r = 0; r < n; ++r) {
     run.run = ids[r];
@@ -515,8 +490,12 @@ void for_each_run_summary(const fs::path& path, const std::function<void(const R
     run.point = points[r];
     run.replication = replications[r];
     run.seed = seeds[r];
+    run.venture_months = venture_months[r];
+    run.ventures = ventures[r];
     run.indicators = values.read_rows<double>(r, 1);
     run.targets_met = met.read_rows<std::uint8_t>(r, 1);
+    if (run.indicators.size() != per_run_values || run.targets_met.size() != per_run_targets)
+      throw ResultsError(path.string() + ": run " + std::to_string(run.run) + " has a bad shape");
     visit(run);
   }
 }
