@@ -7,13 +7,14 @@ INCUBSIM_SOURCE_DIR (the repository) in the environment.
 """
 
 import math
-import os
 import subprocess
 from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
+
+import support
 
 REPLICATIONS = 8
 POINTS = 4               # --robustness
@@ -33,20 +34,9 @@ SUMMARY_COLUMNS = {
 }
 
 
-def _text(values):
-    return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
-
-
-def _environment():
-    binary = os.environ.get("INCUBSIM_BINARY")
-    source = os.environ.get("INCUBSIM_SOURCE_DIR")
-    if not binary or not source:
-        pytest.fail("INCUBSIM_BINARY and INCUBSIM_SOURCE_DIR must be set (ctest sets them)")
-    return binary, Path(source)
-
-
-def _small():
-    return _environment()[1] / "scenarios" / "test" / "small.toml"
+_text = support.text
+_environment = support.environment
+_small = support.small_scenario
 
 
 def _child(directory, file_name, name, body=""):

@@ -8,7 +8,6 @@ INCUBSIM_SOURCE_DIR (the repository) in the environment.
 """
 
 import math
-import os
 import random
 import shutil
 import signal
@@ -19,6 +18,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+
+import support
 
 SEED = 20211201
 REPLICATIONS = 2
@@ -53,20 +54,9 @@ KIND_NAMES = {"grid": "grid", "lhs": "latin_hypercube", "sobol": "sobol_saltelli
 
 # ------------------------------------------------------------------------------------ helpers
 
-def _text(values):
-    return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
-
-
-def _environment():
-    binary = os.environ.get("INCUBSIM_BINARY")
-    source = os.environ.get("INCUBSIM_SOURCE_DIR")
-    if not binary or not source:
-        pytest.fail("INCUBSIM_BINARY and INCUBSIM_SOURCE_DIR must be set (ctest sets them)")
-    return binary, Path(source)
-
-
-def _small():
-    return _environment()[1] / "scenarios" / "test" / "small.toml"
+_text = support.text
+_environment = support.environment
+_small = support.small_scenario
 
 
 def _vary(factors=FACTORS):
