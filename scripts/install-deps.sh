@@ -9,7 +9,7 @@ packages=(
   libboost-random-dev libboost-program-options-dev
   catch2 libtomlplusplus-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-pytest
-  python3-pandas python3-scipy python3-matplotlib python3-xarray chromium fonts-dejavu-core
+  python3-pandas python3-scipy python3-matplotlib python3-xarray python3-h5netcdf chromium fonts-dejavu-core
 )
 for extra in "$@"; do
   case "$extra" in

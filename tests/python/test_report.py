@@ -282,3 +282,15 @@ def test_report_renders_in_headless_chromium(compare_file, tmp_path):
     assert check.console_errors == [], check
     assert check.ok and "incubsim report" in check.title
     assert screenshot.read_bytes().startswith(PNG) and screenshot.stat().st_size > 20000
+
+
+def test_the_xarray_example_of_the_docs(compare_file):
+    xr = pytest.importorskip("xarray")
+    pytest.importorskip("h5netcdf")
+    ds = xr.open_dataset(compare_file, group="indicators", engine="h5netcdf")
+    series = ds["values"].sel(indicator="ventures_active").mean("run").to_series()
+    with Results(compare_file) as r:
+        wide = r.indicators(["ventures_active"])
+    np.testing.assert_allclose(series.to_numpy(), wide.groupby("month")["ventures_active"].mean().to_numpy())
+    assert str(series.index[0])[:7] == wide["month_label"].iloc[0]
+    assert ds["unit"].sel(indicator="ventures_active").item() == "ventures"
