@@ -1198,6 +1198,7 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
       "  diff BASELINE ALTERNATIVE...    the parameters each alternative changes, with ranges and sources\n"
       "  params [--markdown|--indicators] the parameter registry, or the indicators\n"
       "  info FILE.h5                    summarise a results file\n"
+      "  export FILE.h5 --csv DIR [--force]  one CSV file per table, for spreadsheets\n"
       "exit codes: 0 success, 1 runtime failure, 2 bad input\n";
   if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" || arguments[0] == "help") {
     (arguments.empty() ? err : out) << usage;
@@ -1218,7 +1219,8 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
     if (command == "diff") return diff_command(rest, out, err);
     if (command == "params") return params_command(rest, out, err);
     if (command == "info") return info_command(rest, out, err);
-    const std::string suggestion = scenario::closest_match(command, {"run", "compare", "sweep", "merge", "check", "diff", "params", "info"});
+    if (command == "export") return export_command(rest, out);
+    const std::string suggestion = scenario::closest_match(command, {"run", "compare", "sweep", "merge", "check", "diff", "params", "info", "export"});
     err << "incubsim: unknown command '" << command << "'" << (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") << "\n"
         << usage;
     return exit_bad_input;

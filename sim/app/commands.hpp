@@ -29,5 +29,7 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out);
 int diff_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 int info_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
+// Writes one CSV file per table of a results file (sim/app/export.cpp).
+int export_command(const std::vector<std::string>& arguments, std::ostream& out);
 
 }  // namespace incubsim::app
