@@ -548,7 +548,8 @@ class Report:
                 mine["correlation"].abs().sort_values(ascending=False).index).dropna(subset=["correlation"])
             keys = list(mine["key"].head(2))
             if len(keys) < 2:
-                keys = (keys + [k for k in self.results._read("robustness/key") if k not in keys])[:2]
+                every = [c for c in design.columns if c != "point" and not c.startswith("u:")]
+                keys = (keys + [k for k in every if k not in keys])[:2]
             part = long[(long["scenario_name"] == row["scenario_name"]) & (long["name"] == row["name"])
                         & (long["month"] == row["month"]) & (long["kind"] == row["kind"])]
             x = design[f"u:{keys[0]}"].to_numpy()
