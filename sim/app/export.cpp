@@ -81,7 +81,7 @@ void print_summary(std::ostream& out, const fs::path& results, const std::string
     rows += table.rows;
     if (table.file == "runs.csv") runs = table.rows;
   }
-  out << "incubsim export: " << runs << " runs, 0 venture-months, " << tables.size() << " files, " << rows << " rows, "
+  out << "incubsim export: " << runs << " runs, " << tables.size() << " files, " << rows << " rows, "
       << std::fixed << std::setprecision(3) << seconds << " s wall\n";
 }
 

@@ -98,7 +98,8 @@ TEST_CASE("export writes the CSV tables into DIR and lists them", "[app]") {
   CHECK(result.err.empty());
   CHECK(contains(result.out, "Exported " + results.string() + " to " + out.string()));
   CHECK(contains(result.out, "events.csv"));
-  CHECK(contains(result.out, "incubsim export: 2 runs, 0 venture-months"));
+  CHECK(contains(result.out, "incubsim export: 2 runs, "));
+  CHECK_FALSE(contains(result.out, "venture-months"));
   CHECK(slurp(out / "runs.csv") ==
         "run,scenario,scenario_name,point,replication,seed,venture_months,ventures\r\n0,0,small,0,0,0,0,0\r\n"
         "1,0,small,0,1,0,0,0\r\n");
