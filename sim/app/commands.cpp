@@ -1,4 +1,5 @@
 #include "app/commands.hpp"
+#include "app/options.hpp"
 
 #include <unistd.h>
 
@@ -61,18 +62,6 @@ std::string with_thousands(std::uint64_t value) {
   std::string digits = std::to_string(value);
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
   return digits;
-}
-
-po::variables_map parse(const std::vector<std::string>& arguments, const po::options_description& options,
-                        const po::positional_options_description& positional) {
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    throw UsageError(error.what());
-  }
-  return values;
 }
 
 io::RecordLevel parse_record_level(const std::string& text) {
@@ -211,6 +200,18 @@ void print_comparison(std::ostream& out, const io::ResultsHeader& header, const 
 }
 
 }  // namespace
+
+po::variables_map parse_options(const std::vector<std::string>& arguments, const po::options_description& options,
+                                const po::positional_options_description& positional) {
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    throw UsageError(error.what());
+  }
+  return values;
+}
 
 // Seconds spent in a piece of work, summed over calls: the writer's share of a command's wall time.
 class Stopwatch {
@@ -528,7 +529,7 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
   add_simulation_options(options, "trajectories");
   po::positional_options_description positional;
   positional.add("scenario", 1);
-  const po::variables_map values = parse(arguments, options, positional);
+  const po::variables_map values = parse_options(arguments, options, positional);
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;
@@ -549,7 +550,7 @@ int compare_command(const std::vector<std::string>& arguments, const std::string
   add_simulation_options(options, "trajectories");
   po::positional_options_description positional;
   positional.add("scenarios", -1);
-  const po::variables_map values = parse(arguments, options, positional);
+  const po::variables_map values = parse_options(arguments, options, positional);
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;
@@ -830,7 +831,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   add_simulation_options(options, "events", 256);  // sweeps: bigger parts write much faster (docs/performance.md)
   po::positional_options_description positional;
   positional.add("scenario", 1);
-  const po::variables_map values = parse(arguments, options, positional);
+  const po::variables_map values = parse_options(arguments, options, positional);
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;
@@ -1021,7 +1022,7 @@ int merge_command(const std::vector<std::string>& arguments, const std::string& 
       "force", "overwrite an existing output file");
   po::positional_options_description positional;
   positional.add("files", -1);
-  const po::variables_map values = parse(arguments, options, positional);
+  const po::variables_map values = parse_options(arguments, options, positional);
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;
@@ -1100,7 +1101,7 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
   po::positional_options_description positional;
   positional.add("scenario", 1);
   const auto start = std::chrono::steady_clock::now();
-  const po::variables_map values = parse(arguments, options, positional);
+  const po::variables_map values = parse_options(arguments, options, positional);
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;
@@ -1123,7 +1124,7 @@ int diff_command(const std::vector<std::string>& arguments, std::ostream& out, s
   po::positional_options_description positional;
   positional.add("scenarios", -1);
   const auto start = std::chrono::steady_clock::now();
-  const po::variables_map values = parse(arguments, options, positional);
+  const po::variables_map values = parse_options(arguments, options, positional);
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;
@@ -1144,7 +1145,7 @@ int params_command(const std::vector<std::string>& arguments, std::ostream& out,
   po::options_description options("incubsim params [--markdown | --indicators]");
   options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md")(
       "indicators", "list the indicators (name, unit, scope, measure, description) targets can name");
-  const po::variables_map values = parse(arguments, options, {});
+  const po::variables_map values = parse_options(arguments, options, {});
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;
@@ -1168,7 +1169,7 @@ int info_command(const std::vector<std::string>& arguments, std::ostream& out, s
   options.add_options()("help,h", "show this help")("file", po::value<std::string>(), "results file");
   po::positional_options_description positional;
   positional.add("file", 1);
-  const po::variables_map values = parse(arguments, options, positional);
+  const po::variables_map values = parse_options(arguments, options, positional);
   if (values.count("help")) {
     out << options << "\n";
     return exit_success;

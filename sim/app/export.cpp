@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/options.hpp"
 #include "io/csv_export.hpp"
 #include "io/hdf5.hpp"
 #include "io/results_reader.hpp"
@@ -57,18 +58,6 @@ void check_target(const fs::path& target, const std::string& shown, const fs::pa
     throw UsageError("directory '" + shown + "' holds the results file itself; --force would delete it");
   if (is_within(fs::current_path(), target))
     throw UsageError("directory '" + shown + "' holds the current directory; --force will not replace it");
-}
-
-po::variables_map parse_options(const std::vector<std::string>& arguments, const po::options_description& options,
-                                const po::positional_options_description& positional) {
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    throw UsageError(error.what());
-  }
-  return values;
 }
 
 void print_summary(std::ostream& out, const fs::path& results, const std::string& shown,
