@@ -491,20 +491,16 @@ class Exporter {
       values.fail("expected the shape [runs, " + std::to_string(months) + " months, " + std::to_string(indicator_count) +
                   " indicators]");
     const hsize_t runs = shape[0];
-    const auto run_ids = dataset("/runs/run", runs).read<std::uint32_t>();
-    const auto scenarios = dataset("/runs/scenario", runs).read<std::uint32_t>();
-    const auto replications = dataset("/runs/replication", runs).read<std::uint32_t>();
-    const bool with_point = is_sweep();
-    const auto points = with_point ? dataset("/runs/point", runs).read<std::uint32_t>() : std::vector<std::uint32_t>{};
+    const RunKeys keys = read_run_keys(runs);
 
-    std::vector<std::string> columns = run_key_headers(with_point);
+    std::vector<std::string> columns = keys.headers();
     columns.insert(columns.end(), {"month", "month_label"});
     for (const IndicatorInfo& indicator : header().indicators) columns.push_back(indicator.name);
     CsvFile csv(directory_ / "indicators.csv", columns);
     for (hsize_t r = 0; r < runs; ++r) {
       const std::vector<double> run_values = values.read_rows<double>(r, 1);
       for (std::size_t m = 0; m < months; ++m) {
-        run_key(csv, run_ids[r], scenarios[r], with_point ? points[r] : 0, replications[r], with_point);
+        write_run_key(csv, keys, r);
         csv.number(m);
         csv.text(header().month_labels[m]);
         for (std::size_t i = 0; i < indicator_count; ++i) csv.number(run_values[m * indicator_count + i]);
@@ -514,19 +510,32 @@ class Exporter {
     finish({"indicators.csv", "one month of one run; a column per indicator"}, csv);
   }
 
-  // The columns that say which run a row of indicators.csv or target_attainment.csv is about.
-  static std::vector<std::string> run_key_headers(bool with_point) {
-    std::vector<std::string> headers{"run", "scenario_name"};
-    if (with_point) headers.emplace_back("point");
-    headers.emplace_back("replication");
-    return headers;
+  // The columns that say which run a row of indicators.csv or target_attainment.csv is about,
+  // read once per table from /runs (point only in sweeps).
+  struct RunKeys {
+    std::vector<std::uint32_t> run, scenario, replication, point;
+    bool with_point = false;
+    std::vector<std::string> headers() const {
+      std::vector<std::string> names{"run", "scenario_name"};
+      if (with_point) names.emplace_back("point");
+      names.emplace_back("replication");
+      return names;
+    }
+  };
+  RunKeys read_run_keys(hsize_t runs) const {
+    RunKeys keys;
+    keys.run = dataset("/runs/run", runs).read<std::uint32_t>();
+    keys.scenario = dataset("/runs/scenario", runs).read<std::uint32_t>();
+    keys.replication = dataset("/runs/replication", runs).read<std::uint32_t>();
+    keys.with_point = is_sweep();
+    if (keys.with_point) keys.point = dataset("/runs/point", runs).read<std::uint32_t>();
+    return keys;
   }
-  void run_key(CsvFile& csv, std::uint32_t run, std::uint32_t scenario, std::uint32_t point, std::uint32_t replication,
-               bool with_point) const {
-    csv.number(run);
-    csv.text(names_.scenario(scenario));
-    if (with_point) csv.number(point);
-    csv.number(replication);
+  void write_run_key(CsvFile& csv, const RunKeys& keys, std::size_t r) const {
+    csv.number(keys.run[r]);
+    csv.text(names_.scenario(keys.scenario[r]));
+    if (keys.with_point) csv.number(keys.point[r]);
+    csv.number(keys.replication[r]);
   }
 
   // The columns events.csv and trajectories.csv share: which run, month and carrier.
@@ -595,13 +604,9 @@ class Exporter {
     if (shape.size() != 2 || shape[1] != target_count)
       met.fail("expected the shape [runs, " + std::to_string(target_count) + " targets]");
     const hsize_t runs = shape[0];
-    const auto run_ids = dataset("/runs/run", runs).read<std::uint32_t>();
-    const auto scenarios = dataset("/runs/scenario", runs).read<std::uint32_t>();
-    const auto replications = dataset("/runs/replication", runs).read<std::uint32_t>();
-    const bool with_point = is_sweep();
-    const auto points = with_point ? dataset("/runs/point", runs).read<std::uint32_t>() : std::vector<std::uint32_t>{};
+    const RunKeys keys = read_run_keys(runs);
 
-    std::vector<std::string> columns = run_key_headers(with_point);
+    std::vector<std::string> columns = keys.headers();
     columns.insert(columns.end(), {"target", "target_id", "met"});
     CsvFile csv(directory_ / "target_attainment.csv", columns);
     const hsize_t runs_per_block = target_count == 0 ? runs : std::max<hsize_t>(1, block_rows / target_count);
@@ -613,7 +618,7 @@ class Exporter {
         for (std::size_t t = 0; t < target_count; ++t) {
           const std::uint8_t value = block[i * target_count + t];
           if (value == other_scenario) continue;
-          run_key(csv, run_ids[r], scenarios[r], with_point ? points[r] : 0, replications[r], with_point);
+          write_run_key(csv, keys, r);
           csv.number(t);
           csv.text(header().targets[t].id);
           csv.number(static_cast<unsigned>(value));
