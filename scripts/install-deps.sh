@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages incubsim needs, only those that are missing. Run as root on
 # Debian bookworm (or with sudo available). Nothing is downloaded from anywhere but Debian.
-# `scripts/install-deps.sh mpi` also installs OpenMPI for the optional MPI build (-DINCUBSIM_MPI=ON).
+# `scripts/install-deps.sh mpi` also installs OpenMPI for the optional MPI build (-DINCUBSIM_MPI=ON);
+# `scripts/install-deps.sh clang` installs clang 14 and its sanitizer and libFuzzer runtimes
+# (ThreadSanitizer and fuzzing stages of CI).
 set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
@@ -14,7 +16,8 @@ packages=(
 for extra in "$@"; do
   case "$extra" in
     mpi) packages+=(libopenmpi-dev openmpi-bin) ;;
-    *) echo "install-deps: unknown package group '$extra' (known: mpi)" >&2; exit 2 ;;
+    clang) packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
+    *) echo "install-deps: unknown package group '$extra' (known: mpi, clang)" >&2; exit 2 ;;
   esac
 done
 missing=()
