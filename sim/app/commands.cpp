@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>
@@ -18,6 +20,7 @@
 
 #include "app/parallel.hpp"
 #include "app/progress.hpp"
+#include "engine/cancellation.hpp"
 #include "engine/comparison.hpp"
 #include "engine/design.hpp"
 #include "engine/robustness.hpp"
@@ -228,6 +231,71 @@ class Stopwatch {
   double seconds_ = 0.0;
 };
 
+// A simulating command that ended early, stopped by a signal or failed while running or writing.
+// Its message says which runs are kept and the command that resumes; `code` is 128 + the signal
+// (130 for Ctrl-C, 143 for SIGTERM) or exit_failure.
+class Stopped : public std::runtime_error {
+ public:
+  Stopped(const std::string& message, int code) : std::runtime_error(message), code_(code) {}
+  int code() const noexcept { return code_; }
+
+ private:
+  int code_;
+};
+
+std::string signal_name(int signal) {
+  if (signal == SIGINT) return "SIGINT (Ctrl-C)";
+  if (signal == SIGTERM) return "SIGTERM";
+  return "signal " + std::to_string(signal);
+}
+
+// The command line that finishes an interrupted one: the same words, without --force (which would
+// discard the parts) and with --resume.
+std::string resume_command(const std::string& command_line) {
+  std::istringstream words(command_line);
+  std::string resumed, word;
+  bool has_resume = false;
+  while (words >> word) {
+    if (word == "--force") continue;
+    has_resume = has_resume || word == "--resume";
+    resumed += (resumed.empty() ? "" : " ") + word;
+  }
+  return has_resume ? resumed : resumed + " --resume";
+}
+
+// Does `work` (simulating runs first .. end - 1 into `writer`, then finishing it). When a stop is
+// requested, the runs finished so far are written as a last part; when the work fails (a write
+// error, a full disk), the finished parts stay as they are. Either way Stopped says what is kept
+// and how to resume. Bad input (UsageError, ScenarioError) passes through unchanged.
+template <typename Work>
+void keeping_finished_runs(io::ResultsWriter& writer, std::uint32_t first, std::uint32_t end, const std::string& command_line, Work&& work) {
+  const auto kept = [&] {
+    return std::to_string(writer.runs_in_parts() - first) + " of " + std::to_string(end - first) + " runs are kept in " +
+           writer.parts_directory().string() + "/ (" + writer.final_path().string() + " was not written)";
+  };
+  try {
+    work();
+  } catch (const engine::Interrupted&) {
+    const int signal = engine::stop_signal();
+    std::string lost;
+    try {
+      writer.flush();
+    } catch (const std::exception& error) {
+      lost = "; the runs since the last part were lost: " + std::string(error.what());
+    }
+    throw Stopped("stopped by " + signal_name(signal) + ": " + kept() + lost + "\nresume with: " + resume_command(command_line),
+                  signal > 0 ? 128 + signal : exit_failure);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const scenario::ScenarioError&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw Stopped("error: " + std::string(error.what()) + "\n" + kept() + "; once the cause is fixed, resume with: " +
+                      resume_command(command_line),
+                  exit_failure);
+  }
+}
+
 // The run plan of scenarios (scenario-major, common random numbers), each with its epochs
 // ([[schedule]]). The plan points into `schedules`, which a move keeps in place.
 struct ScenarioPlan {
@@ -273,6 +341,7 @@ void add_simulation_options(po::options_description& options, const char* record
       ("record", po::value<std::string>()->default_value(record_default), "indicators | events | trajectories")
       ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
       ("part-runs", po::value<std::uint32_t>()->default_value(part_runs), "runs per crash-safe part file (a crash loses at most one)")
+      ("resume", "finish an interrupted command from the finished parts it left (same command line)")
       ("force", "overwrite an existing results file")
       ("quiet,q", "no progress bar");
 }
@@ -285,6 +354,7 @@ struct Simulation {
   int threads = 0;
   std::uint32_t part_runs = 16;
   bool force = false;
+  bool resume = false;  // continue from the parts of an interrupted identical command
   bool quiet = false;
   fs::path output;
   std::vector<std::string> overrides;
@@ -303,6 +373,8 @@ Simulation read_simulation_options(const std::string& command, const po::variabl
   simulation.record = parse_record_level(values["record"].as<std::string>());
   simulation.seed = values["seed"].as<std::uint32_t>();
   simulation.force = values.count("force") > 0;
+  simulation.resume = values.count("resume") > 0;
+  if (simulation.force && simulation.resume) throw UsageError("--resume keeps the finished parts and --force discards them: give one");
   simulation.quiet = values.count("quiet") > 0;
   if (values.count("output")) simulation.output = values["output"].as<std::string>();
   if (values.count("set")) simulation.overrides = values["set"].as<std::vector<std::string>>();
@@ -314,7 +386,7 @@ void check_output_free(const Simulation& simulation) {
   if (fs::exists(output) && !simulation.force) throw UsageError("results file '" + output.string() + "' exists; use --force to overwrite it");
   if (fs::exists(io::parts_directory_for(output)) && !simulation.force) {
     throw UsageError("'" + io::parts_directory_for(output).string() +
-                     "' holds parts of an earlier, unfinished command; finish it with --resume (sweep) or discard them with --force");
+                     "' holds parts of an earlier, unfinished command; finish it with --resume or discard them with --force");
   }
 }
 
@@ -456,7 +528,7 @@ void print_robustness(std::ostream& out, const io::ResultsHeader& header, const 
 // results file with its summary, and prints the report. Returns the exit code.
 int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>& scenarios, const std::string& command_line,
              std::ostream& out) {
-  check_output_free(simulation);
+  if (!simulation.resume) check_output_free(simulation);
   RobustnessPoints robustness_points;
   if (simulation.robustness_points > 0) robustness_points = prepare_robustness(simulation, scenarios);
   const fs::path& output = simulation.output;
@@ -471,32 +543,51 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
   io::Provenance provenance = start_provenance(command_line, thread_count);
 
   const auto start = std::chrono::steady_clock::now();
-  io::ResultsWriter writer(output, header, simulation.force, simulation.part_runs);
+  std::optional<io::ResultsWriter> opened;
+  try {
+    opened.emplace(output, header, io::WriterOptions{simulation.force, simulation.resume, simulation.part_runs, 0, 0});
+  } catch (const io::ResultsError& error) {
+    throw UsageError(error.what());  // another command's parts, or nothing to resume: bad input, nothing touched
+  }
+  io::ResultsWriter& writer = *opened;
   engine::SummaryAccumulator conclusions(header);
   Stopwatch writing;
   const bool paired = simulation.command == "compare";
   std::optional<engine::ComparisonAccumulator> comparison;
   if (paired) comparison.emplace(header, simulation.replications);
+  // A resumed command first reads back what its parts hold, so the conclusions cover every run.
+  const std::uint32_t resumed_from = writer.next_run();
+  const auto total = static_cast<std::uint32_t>(plan.total_runs());
+  for (const fs::path& part : writer.part_files()) {
+    io::for_each_run_summary(part, [&](const io::RunOutput& run) {
+      conclusions.add(run);
+      if (comparison) comparison->add(run);
+    });
+  }
+  if (resumed_from > 0) out << "Resuming " << output.string() << ": " << resumed_from << " of " << total << " runs are in finished parts\n";
   std::uint64_t venture_months = 0;
   std::size_t done = 0;
   const std::size_t robustness_runs = static_cast<std::size_t>(simulation.robustness_points) * plan.total_runs();
-  ProgressBar progress(plan.total_runs() + robustness_runs, !simulation.quiet && stderr_is_terminal());
-  engine::execute(plan, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
-    conclusions.add(run);
-    if (comparison) comparison->add(run);
-    venture_months += run.venture_months;
-    writing.time([&] { writer.append(std::move(run)); });
-    progress.advance(++done);
+  ProgressBar progress(total - resumed_from + robustness_runs, !simulation.quiet && stderr_is_terminal());
+  io::ResultsSummary concluded;
+  keeping_finished_runs(writer, 0, total, command_line, [&] {
+    engine::execute(plan, resumed_from, total, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
+      conclusions.add(run);
+      if (comparison) comparison->add(run);
+      venture_months += run.venture_months;
+      writing.time([&] { writer.append(std::move(run)); });
+      progress.advance(++done);
+    });
+    io::RobustnessResult robustness;
+    if (simulation.robustness_points > 0) robustness = run_robustness(simulation, std::move(robustness_points), progress, done, venture_months, thread_count);
+    progress.finish();
+    provenance.finished_utc = utc_now();
+    provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    concluded = conclusions.summary();
+    if (comparison) concluded.comparison = comparison->rows();
+    concluded.robustness = std::move(robustness);
+    writing.time([&] { writer.finish(provenance, concluded); });
   });
-  io::RobustnessResult robustness;
-  if (simulation.robustness_points > 0) robustness = run_robustness(simulation, std::move(robustness_points), progress, done, venture_months, thread_count);
-  progress.finish();
-  provenance.finished_utc = utc_now();
-  provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  io::ResultsSummary concluded = conclusions.summary();
-  if (comparison) concluded.comparison = comparison->rows();
-  concluded.robustness = std::move(robustness);
-  writing.time([&] { writer.finish(provenance, concluded); });
   // The summary's wall time covers the whole command, the final assembly of the file included.
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -512,7 +603,7 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
     print_targets(out, header, concluded);
     print_outcomes(out, header, concluded);
   }
-  const std::size_t total_runs = plan.total_runs() + robustness_runs;
+  const std::size_t total_runs = done;
   std::ostringstream summary;
   summary << std::fixed << std::setprecision(2) << "incubsim " << simulation.command << ": " << total_runs << " runs, "
           << with_thousands(venture_months) << " venture-months, " << seconds << " s wall, "
@@ -826,7 +917,6 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
       "design", po::value<std::string>()->default_value("lhs"), "grid | lhs | sobol | morris")(
       "samples", po::value<std::uint32_t>()->default_value(0), "lhs: points; sobol: base points N (N(k+2) points); morris: trajectories")(
       "levels", po::value<int>()->default_value(0), "grid: levels per numeric factor (default 3); morris: grid levels (default 4, even)")(
-      "resume", "finish an interrupted sweep from its parts (same command)")(
       "shard", po::value<std::string>(), "I/N: run only the I-th of N equal slices of the runs (1 <= I <= N); join with incubsim merge");
   add_simulation_options(options, "events", 256);  // sweeps: bigger parts write much faster (docs/performance.md)
   po::positional_options_description positional;
@@ -921,7 +1011,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
     if (!shard_text.empty() && ranks == 1) name += ".shard-" + std::to_string(first) + "-" + std::to_string(end);
     simulation.output = fs::path("output") / (name + ".h5");
   }
-  const bool resume = values.count("resume") > 0;
+  const bool resume = simulation.resume;
   const fs::path merged_output = simulation.output;  // under mpirun: what rank 0 merges into
   auto rank_file = [&](int r) {
     fs::path path = merged_output;
@@ -980,18 +1070,21 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   std::uint64_t venture_months = 0;
   std::size_t done = 0;
   ProgressBar progress(end - resumed_from, !simulation.quiet && stderr_is_terminal());
-  engine::execute(plan, resumed_from, end, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
-    conclusions.add(run);
-    venture_months += run.venture_months;
-    writing.time([&] { writer.append(std::move(run)); });
-    progress.advance(++done);
-  });
-  progress.finish();
-  provenance.finished_utc = utc_now();
-  provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool whole = first == 0 && end == total;
-  const io::ResultsSummary concluded = whole ? conclusions.conclude(design) : io::ResultsSummary{};
-  writing.time([&] { writer.finish(provenance, whole ? &concluded : nullptr); });
+  io::ResultsSummary concluded;
+  keeping_finished_runs(writer, first, end, command_line, [&] {
+    engine::execute(plan, resumed_from, end, 2 * static_cast<std::size_t>(thread_count), [&](io::RunOutput&& run) {
+      conclusions.add(run);
+      venture_months += run.venture_months;
+      writing.time([&] { writer.append(std::move(run)); });
+      progress.advance(++done);
+    });
+    progress.finish();
+    provenance.finished_utc = utc_now();
+    provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (whole) concluded = conclusions.conclude(design);
+    writing.time([&] { writer.finish(provenance, whole ? &concluded : nullptr); });
+  });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (ranks > 1) return finish_ranks(merged_output, ranks, rank, rank_file, simulation.force, command_line, out);
 
@@ -1231,6 +1324,9 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   } catch (const UsageError& error) {
     err << "incubsim " << command << ": " << error.what() << "\n";
     return exit_bad_input;
+  } catch (const Stopped& stopped) {
+    err << "incubsim " << command << ": " << stopped.what() << "\n";
+    return stopped.code();
   } catch (const std::exception& error) {
     err << "incubsim " << command << ": error: " << error.what() << "\n";
     return exit_failure;

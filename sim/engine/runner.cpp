@@ -1,5 +1,7 @@
 #include "engine/runner.hpp"
 
+#include "engine/cancellation.hpp"
+
 #include <stdexcept>
 #include <memory>
 #include <mutex>
@@ -67,12 +69,13 @@ void execute(const RunPlan& plan, std::uint32_t first_run, std::uint32_t end_run
     }
   }
   std::uint32_t next = first_run;
+  std::uint32_t consumed = 0;
   std::shared_ptr<PointSlot> current;  // the slot of the point the input stage is issuing
   tbb::parallel_pipeline(
       std::max<std::size_t>(max_in_flight, 1),
       tbb::make_filter<void, Job>(tbb::filter_mode::serial_in_order,
                                   [&](tbb::flow_control& control) {
-                                    if (next == end_run) {
+                                    if (next == end_run || stop_requested()) {
                                       control.stop();
                                       return Job{};
                                     }
@@ -89,6 +92,7 @@ void execute(const RunPlan& plan, std::uint32_t first_run, std::uint32_t end_run
           tbb::make_filter<Job, io::RunOutput>(tbb::filter_mode::parallel,
                                                [&](const Job& job) {
                                                  const RunSpec& spec = job.spec;
+                                                 if (stop_requested()) throw Interrupted();  // cancels the runs in flight
                                                  const ScenarioSchedule* schedule = &schedules[spec.scenario];
                                                  if (job.slot) {
                                                    std::call_once(job.slot->once, [&] { job.slot->loaded = plan.load_point(spec.point); });
@@ -103,7 +107,11 @@ void execute(const RunPlan& plan, std::uint32_t first_run, std::uint32_t end_run
                                                  return output;
                                                }) &
           tbb::make_filter<io::RunOutput, void>(tbb::filter_mode::serial_in_order,
-                                                [&](io::RunOutput output) { consume(std::move(output)); }));
+                                                [&](io::RunOutput output) {
+                                                  consume(std::move(output));
+                                                  ++consumed;
+                                                }));
+  if (consumed != end_run - first_run) throw Interrupted();  // the input stage stopped early
 }
 
 }  // namespace incubsim::engine

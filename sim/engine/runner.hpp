@@ -47,7 +47,9 @@ using RunConsumer = std::function<void(io::RunOutput&&)>;
 // Runs every run of the plan with at most `max_in_flight` runs held in memory, passing each to
 // `consume` in run order. `targets_met` in each output is widened to the file's target list
 // (255 for targets of other scenarios). The thread count comes from the caller's
-// tbb::global_control.
+// tbb::global_control. When engine::request_stop() is called (Ctrl-C), no further run starts,
+// the runs in flight are abandoned and Interrupted is thrown; the runs consumed until then are
+// exactly runs first_run, first_run + 1, ... in order.
 void execute(const RunPlan& plan, std::size_t max_in_flight, const RunConsumer& consume);
 // The same for runs first_run .. end_run - 1 only (a shard, or the rest of a resumed command).
 void execute(const RunPlan& plan, std::uint32_t first_run, std::uint32_t end_run, std::size_t max_in_flight, const RunConsumer& consume);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "engine/cancellation.hpp"
 #include "model/indicators.hpp"
 #include "model/processes.hpp"
 
@@ -68,6 +69,7 @@ io::RunOutput simulate_run(const ScenarioSchedule& schedule, const RunSpec& spec
   const std::size_t indicator_count = model::indicator_registry().size();
   output.indicators.assign(static_cast<std::size_t>(base.months) * indicator_count, 0.0);
   for (int month = 0; month < base.months; ++month) {
+    if (stop_requested()) throw Interrupted();  // Ctrl-C: a long run does not delay the stop
     const model::ModelSetup& setup = schedule.in_force(month);
     const model::MonthContext context{setup, key, month, sink};
     for (const model::Phase& phase : model::monthly_schedule) phase.run(state, context);

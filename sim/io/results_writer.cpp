@@ -885,6 +885,11 @@ void ResultsWriter::append(RunOutput run) {
   if (buffer_.size() >= runs_per_part_) write_part();
 }
 
+void ResultsWriter::flush() {
+  if (finished_) throw ResultsError(final_path_.string() + ": flush after finish");
+  write_part();
+}
+
 void ResultsWriter::write_part() {
   if (buffer_.empty()) return;
   const std::string name = part_file_name(parts_.size());

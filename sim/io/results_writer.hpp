@@ -89,6 +89,10 @@ class ResultsWriter {
   // does not fit the header. Every runs_per_part runs, a part file is written durably.
   void append(RunOutput run);
 
+  // Writes the runs appended since the last part as a (shorter) part now, so an interrupted
+  // command keeps every run it finished; a resumed command continues after them.
+  void flush();
+
   // Requires header.total_runs runs appended. Writes the last part, then "<final>.tmp" part by
   // part (memory bounded by one part) plus /summary and /provenance, fsyncs, renames it to final_path and
   // removes the parts directory.
@@ -102,6 +106,12 @@ class ResultsWriter {
   const std::filesystem::path& final_path() const noexcept { return final_path_; }
   const std::filesystem::path& parts_directory() const noexcept { return parts_dir_; }
   std::size_t parts_written() const noexcept { return parts_.size(); }
+  // Runs held durably in finished parts (a resumed command starts after them).
+  std::uint32_t runs_in_parts() const noexcept {
+    std::uint32_t runs = 0;
+    for (const Part& part : parts_) runs += part.runs;
+    return runs;
+  }
   std::uint32_t runs_appended() const noexcept { return next_run_; }
 
  private:
