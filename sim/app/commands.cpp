@@ -20,6 +20,7 @@
 
 #include "app/parallel.hpp"
 #include "app/progress.hpp"
+#include "app/resources.hpp"
 #include "engine/cancellation.hpp"
 #include "engine/comparison.hpp"
 #include "engine/design.hpp"
@@ -208,7 +209,16 @@ po::variables_map parse_options(const std::vector<std::string>& arguments, const
                                 const po::positional_options_description& positional) {
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
+    const po::parsed_options parsed = po::command_line_parser(arguments).options(options).positional(positional).run();
+    // Boost reads "-3" for an unsigned option as 4294967293: refuse a negative count or seed.
+    for (const po::option& option : parsed.options) {
+      const po::option_description* description = options.find_nothrow(option.string_key, false);
+      if (description == nullptr || dynamic_cast<const po::typed_value<std::uint32_t>*>(description->semantic().get()) == nullptr) continue;
+      for (const std::string& value : option.value) {
+        if (!value.empty() && value.front() == '-') throw UsageError("--" + option.string_key + " must be a whole number of 0 or more, got '" + value + "'");
+      }
+    }
+    po::store(parsed, values);
     po::notify(values);
   } catch (const po::error& error) {
     throw UsageError(error.what());
@@ -343,6 +353,7 @@ void add_simulation_options(po::options_description& options, const char* record
       ("part-runs", po::value<std::uint32_t>()->default_value(part_runs), "runs per crash-safe part file (a crash loses at most one)")
       ("resume", "finish an interrupted command from the finished parts it left (same command line)")
       ("force", "overwrite an existing results file")
+      ("ignore-limits", "run even when the estimated memory or output exceeds what is available")
       ("quiet,q", "no progress bar");
 }
 
@@ -356,6 +367,7 @@ struct Simulation {
   bool force = false;
   bool resume = false;  // continue from the parts of an interrupted identical command
   bool quiet = false;
+  bool ignore_limits = false;  // --ignore-limits: run whatever the resource estimate (app/resources.hpp)
   fs::path output;
   std::vector<std::string> overrides;
   std::uint32_t robustness_points = 0;  // compare --robustness M
@@ -376,6 +388,7 @@ Simulation read_simulation_options(const std::string& command, const po::variabl
   simulation.resume = values.count("resume") > 0;
   if (simulation.force && simulation.resume) throw UsageError("--resume keeps the finished parts and --force discards them: give one");
   simulation.quiet = values.count("quiet") > 0;
+  simulation.ignore_limits = values.count("ignore-limits") > 0;
   if (values.count("output")) simulation.output = values["output"].as<std::string>();
   if (values.count("set")) simulation.overrides = values["set"].as<std::vector<std::string>>();
   return simulation;
@@ -541,11 +554,17 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
   const int thread_count = simulation.threads > 0 ? simulation.threads : tbb::info::default_concurrency();
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   io::Provenance provenance = start_provenance(command_line, thread_count);
+  check_resources(plan, header, 0, static_cast<std::uint32_t>(plan.total_runs()), simulation.resume,
+                  static_cast<std::uint64_t>(simulation.robustness_points) * plan.total_runs(), thread_count, simulation.part_runs, output,
+                  simulation.ignore_limits, !simulation.quiet && stderr_is_terminal());
 
   const auto start = std::chrono::steady_clock::now();
   std::optional<io::ResultsWriter> opened;
   try {
     opened.emplace(output, header, io::WriterOptions{simulation.force, simulation.resume, simulation.part_runs, 0, 0});
+  } catch (const io::AlreadyComplete& complete) {
+    out << complete.what() << "\n";  // e.g. killed after the file was written: a retry loop may stop
+    return exit_success;
   } catch (const io::ResultsError& error) {
     throw UsageError(error.what());  // another command's parts, or nothing to resume: bad input, nothing touched
   }
@@ -1043,6 +1062,8 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   const int thread_count = simulation.threads > 0 ? simulation.threads : tbb::info::default_concurrency();
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   io::Provenance provenance = start_provenance(command_line, thread_count);
+  check_resources(plan, header, first, end, resume, 0, thread_count, simulation.part_runs, simulation.output, simulation.ignore_limits,
+                  !simulation.quiet && stderr_is_terminal());
   const auto start = std::chrono::steady_clock::now();
 
   io::WriterOptions writer_options;
@@ -1054,6 +1075,9 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   std::optional<io::ResultsWriter> opened;
   try {
     opened.emplace(simulation.output, header, writer_options);
+  } catch (const io::AlreadyComplete& complete) {
+    out << complete.what() << "\n";  // e.g. killed after the file was written: a retry loop may stop
+    return exit_success;
   } catch (const io::ResultsError& error) {
     throw UsageError(error.what());  // another command's parts, or nothing to resume: bad input, nothing touched
   }

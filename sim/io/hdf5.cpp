@@ -63,13 +63,30 @@ void close_id(hid_t id) noexcept {
 // setting: every entry point of this layer turns it off for the calling thread.
 void silence_errors() noexcept { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+namespace {
+
+// HDF5's message for a failed system call spans lines ("file write failed: time = ..., filename =
+// ..., errno = 28, error message = 'No space left on device', buf = ..."): keep its first words
+// and the system's reason.
+std::string tidy_detail(const std::string& detail) {
+  const std::string marker = "error message = '";
+  const std::size_t reason = detail.find(marker);
+  if (reason == std::string::npos) return detail;
+  const std::size_t start = reason + marker.size();
+  const std::size_t end = detail.find('\'', start);
+  const std::size_t colon = detail.find(':');
+  return detail.substr(0, std::min(colon, detail.size())) + ": " + detail.substr(start, end == std::string::npos ? end : end - start);
+}
+
+}  // namespace
+
 void fail(std::string_view file, std::string_view object, std::string_view what) {
   std::string message(file);
   message += ": ";
   message += object;
   message += ": ";
   message += what;
-  const std::string detail = innermost_error();
+  const std::string detail = tidy_detail(innermost_error());
   if (!detail.empty()) message += " (HDF5: " + detail + ")";
   throw ResultsError(message);
 }

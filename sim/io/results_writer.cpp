@@ -796,6 +796,9 @@ ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, const Wr
   if (!fs::is_directory(directory, error))
     throw ResultsError(name + ": directory " + directory.string() + " does not exist");
   validate_header(header_);
+  // A parts directory renamed for removal after its final file was written (a kill interrupted
+  // the removal): nothing in it is needed.
+  fs::remove_all(removed_parts_directory(), error);
   const bool parts_exist = fs::exists(fs::symlink_status(parts_dir_, error));
   if (options.resume && parts_exist) {
     resume_parts();
@@ -803,7 +806,9 @@ ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, const Wr
     return;
   }
   if (fs::exists(fs::symlink_status(final_path_, error)) && !options.force) {
-    throw ResultsError(name + (options.resume ? " exists and there are no parts to resume; it is complete" : " exists; use --force to overwrite"));
+    if (options.resume && holds_this_result()) throw AlreadyComplete(name + " is already complete: nothing to resume");
+    throw ResultsError(name + (options.resume ? " exists and there are no parts to resume (it holds another command's results)"
+                                              : " exists; use --force to overwrite"));
   }
   if (parts_exist) {
     if (!options.force)
@@ -818,6 +823,23 @@ ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, const Wr
   write_manifest();
   fsync_path(directory, true);
   buffer_.reserve(std::min<std::size_t>(runs_per_part_, 4096));
+}
+
+fs::path ResultsWriter::removed_parts_directory() const {
+  fs::path removed = parts_dir_;
+  removed += ".removing";
+  return removed;
+}
+
+bool ResultsWriter::holds_this_result() const {
+  try {
+    const h5::File file = h5::File::open(final_path_, false);
+    return file.has_attribute("plan") && file.read_string_attribute("plan") == plan_fingerprint(header_, 0, header_.total_runs) &&
+           file.open_dataset("runs/run").rows() == end_run_ - first_run_ &&
+           (first_run_ == 0 || read_column<std::uint32_t>(final_path_, "/runs/run").front() == first_run_);
+  } catch (const ResultsError&) {
+    return false;  // not a results file, or a damaged one: not this command's result
+  }
 }
 
 void ResultsWriter::resume_parts() {
@@ -957,8 +979,12 @@ void ResultsWriter::finish(const Provenance& provenance, const ResultsSummary* s
   }
   active_temporary_.clear();
   finished_ = true;
+  // Renamed first, so a kill during the removal leaves no half-removed crash record: a
+  // "<parts>.removing" directory is garbage once the final file is in place.
   std::error_code error;
-  fs::remove_all(parts_dir_, error);
+  const fs::path removed = removed_parts_directory();
+  fs::rename(parts_dir_, removed, error);
+  if (!error) fs::remove_all(removed, error);
   if (error)
     throw ResultsError(parts_dir_.string() + ": cannot remove after writing " + final_path_.string() + ": " +
                        error.message());

@@ -67,11 +67,20 @@ struct WriterOptions {
 // replications, record level, run count and range): parts and shards of one command share it.
 std::string plan_fingerprint(const ResultsHeader& header, std::uint32_t first_run, std::uint32_t end_run);
 
+// Thrown by a resuming ResultsWriter when there is nothing left to do: no parts, and the final file
+// is already the complete result of this very command (same plan fingerprint, same run count),
+// e.g. after a command killed between writing its final file and removing its parts.
+class AlreadyComplete : public ResultsError {
+ public:
+  using ResultsError::ResultsError;
+};
+
 class ResultsWriter {
  public:
   // With options.resume, the parts directory of an interrupted command with the same plan
   // fingerprint is continued: next_run() is where it stopped. Throws ResultsError when the parts
-  // belong to another plan, or when there is nothing to resume and a final file exists.
+  // belong to another plan, or when there is nothing to resume and a final file exists
+  // (AlreadyComplete when that file is this command's complete result).
   ResultsWriter(std::filesystem::path final_path, ResultsHeader header, const WriterOptions& options);
   // Throws ResultsError, before creating anything, when final_path exists and !force, or when
   // "<final_path>.parts/" exists (a crashed earlier command) and !force; with force that
@@ -123,6 +132,8 @@ class ResultsWriter {
 
   void write_part();
   void resume_parts();
+  std::filesystem::path removed_parts_directory() const;
+  bool holds_this_result() const;
   void write_manifest() const;
   void remove_temporaries() noexcept;
 
