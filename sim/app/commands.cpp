@@ -648,6 +648,7 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
   Simulation simulation = read_simulation_options("run", values);
   std::vector<scenario::Scenario> scenarios;
   scenarios.push_back(scenario::load_scenario(values["scenario"].as<std::string>(), simulation.overrides));
+  scenario::check_population(scenarios.back());  // the population cap: exit 2 up front
   if (simulation.output.empty()) simulation.output = fs::path("output") / (scenarios.front().name + ".h5");
   return simulate(simulation, scenarios, command_line, out);
 }
@@ -670,6 +671,7 @@ int compare_command(const std::vector<std::string>& arguments, const std::string
   Simulation simulation = read_simulation_options("compare", values);
   std::vector<scenario::Scenario> scenarios;
   for (const std::string& file : files) scenarios.push_back(scenario::load_scenario(file, simulation.overrides));
+  for (const scenario::Scenario& loaded : scenarios) scenario::check_population(loaded);  // the population cap: exit 2 up front
   for (std::size_t i = 1; i < scenarios.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (scenarios[i].name == scenarios[j].name) {
@@ -952,6 +954,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   const std::uint32_t samples = values["samples"].as<std::uint32_t>();
   int levels = values["levels"].as<int>();
   scenario::Scenario base = scenario::load_scenario(values["scenario"].as<std::string>(), simulation.overrides);
+  scenario::check_population(base);  // the population cap: exit 2 up front
 
   std::vector<engine::Factor> factors;
   for (const std::string& vary : values["vary"].as<std::vector<std::string>>()) {
@@ -993,7 +996,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
     for (const double value : checks) {
       std::vector<std::string> overrides = simulation.overrides;
       overrides.push_back(override_text(factors[f], value, base));
-      (void)scenario::load_scenario(base.path, overrides);  // ScenarioError: exit 2 naming the key
+      scenario::check_population(scenario::load_scenario(base.path, overrides));  // ScenarioError: exit 2 naming the key
     }
   }
   if (design.points() * static_cast<std::size_t>(simulation.replications) > std::numeric_limits<std::uint32_t>::max())

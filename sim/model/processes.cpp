@@ -87,6 +87,12 @@ Venture draw_venture(const ModelSetup& setup, const SourceParameters& source, St
 }
 
 std::uint32_t add_venture(RunState& state, const MonthContext& context, const Venture& venture) {
+  if (state.ventures.size() >= ModelSetup::max_ventures_per_run) {
+    throw PopulationExploded("scenario '" + context.setup.parameters.name + "': the population exploded in month " +
+                             context.setup.month_label(context.month) + ": more than " +
+                             std::to_string(ModelSetup::max_ventures_per_run) +
+                             " ventures in one run, the cap per run (docs/odd.md); lower the entry rates, potential_scale or the horizon");
+  }
   Venture v = venture;
   v.entry_month = static_cast<std::int16_t>(context.month);
   v.stage_entry_month = v.entry_month;

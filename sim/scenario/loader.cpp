@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <utility>
 #include <toml++/toml.h>
@@ -61,7 +63,13 @@ class ProblemList {
 toml::table parse_file(const fs::path& path, const Location& referenced_from, ProblemList& problems) {
   std::error_code error;
   if (!fs::is_regular_file(path, error)) {
-    problems.add(referenced_from, referenced_from.line > 0 ? "extends" : "", "scenario file '" + path.string() + "' not found");
+    const bool directory = fs::is_directory(path, error);
+    problems.add(referenced_from, referenced_from.line > 0 ? "extends" : "",
+                 "scenario file '" + path.string() + (directory ? "' is a directory, not a TOML file" : "' not found"));
+    problems.throw_if_any();
+  }
+  if (std::ifstream probe(path); !probe) {
+    problems.add(referenced_from, referenced_from.line > 0 ? "extends" : "", "scenario file '" + path.string() + "' cannot be read (permissions?)");
     problems.throw_if_any();
   }
   try {
@@ -348,6 +356,9 @@ void read_table(const toml::table& table, const std::string& prefix, const std::
   for (const auto& binding : bindings) {
     if (binding.spec.key.rfind(prefix + ".", 0) == 0 || element) known.push_back(element ? binding.name : binding.spec.key.substr(prefix.size() + 1));
   }
+  // Problems in an element name the element too: --set has no line to point at.
+  std::string of_element;
+  if (const auto* id = element ? table.get_as<std::string>("id") : nullptr; id != nullptr) of_element = " (in " + prefix + " '" + id->get() + "')";
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
     const Location where = location_of(node, file);
@@ -362,7 +373,7 @@ void read_table(const toml::table& table, const std::string& prefix, const std::
       continue;
     }
     const std::string error = assign(binding->spec, node, binding->field(owner));
-    if (!error.empty()) problems.add(where, full, error);
+    if (!error.empty()) problems.add(where, full, error + of_element);
   }
   if (element) {
     for (const auto& binding : bindings) {
@@ -925,6 +936,43 @@ Scenario load(const fs::path& path, const std::vector<std::string>& overrides, b
 }  // namespace
 
 Scenario load_scenario(const fs::path& path, const std::vector<std::string>& overrides) { return load(path, overrides, true); }
+
+void check_population(const Scenario& scenario) {
+  const model::ModelSetup& base = scenario.setup;
+  const int months = base.months;
+  // Mean entrants a month of each source, times its entry probability (with the zero-cost-entry
+  // boost), summed over the months each epoch is in force.
+  auto entrants_per_month = [](const model::ModelSetup& setup, std::size_t s) {
+    const model::PolicyParameters& policy = setup.parameters.policy;
+    const double boost = policy.zero_cost_entry ? 1.0 + policy.zero_cost_entry_boost : 1.0;
+    return setup.potential_per_month(s) * std::min(1.0, setup.parameters.sources[s].entry_probability * boost);
+  };
+  const std::size_t sources = base.parameters.sources.size();
+  std::vector<double> by_source(sources, 0.0);
+  for (std::size_t e = 0; e < scenario.epochs.size(); ++e) {
+    const int first = scenario.epochs[e].first_month;
+    const int end = e + 1 < scenario.epochs.size() ? scenario.epochs[e + 1].first_month : months;
+    for (std::size_t s = 0; s < sources; ++s) by_source[s] += entrants_per_month(scenario.epochs[e].setup, s) * std::max(end - first, 0);
+  }
+  if (scenario.epochs.empty()) {
+    for (std::size_t s = 0; s < sources; ++s) by_source[s] = entrants_per_month(base, s) * months;
+  }
+  double expected = static_cast<double>(base.parameters.talent.talents_per_year) * (months / 12 + 1);
+  for (const auto& carrier : base.parameters.carriers) expected += std::max(carrier.initial_residents, 0);
+  std::size_t largest = 0;
+  for (std::size_t s = 0; s < sources; ++s) {
+    expected += by_source[s];
+    if (by_source[s] > by_source[largest]) largest = s;
+  }
+  if (expected <= static_cast<double>(model::ModelSetup::max_ventures_per_run)) return;
+  const std::string id = sources > 0 ? base.parameters.sources[largest].id : "";
+  std::ostringstream text;
+  text << "scenario '" << scenario.name << "': the population would explode: about " << std::setprecision(3) << expected
+       << " ventures would enter one run over " << months << " months, beyond the cap of " << model::ModelSetup::max_ventures_per_run
+       << " ventures per run (docs/odd.md, population cap); lower source '" << id
+       << "''s potential_per_month or entry_probability, simulation.potential_scale or the horizon";
+  throw ScenarioError({Problem{scenario.path.string(), 0, "source." + id + ".potential_per_month", text.str()}});
+}
 
 Scenario load_scenario_point(const fs::path& path, const std::vector<std::string>& overrides) { return load(path, overrides, false); }
 

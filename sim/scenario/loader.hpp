@@ -71,6 +71,13 @@ struct Scenario {
 // Loads, merges, overrides, validates and resolves. Throws ScenarioError on bad input.
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
+// The population cap, checked up front by the commands that run a scenario (run, compare, sweep):
+// throws ScenarioError (exit 2) when the ventures a run is expected to create — initial
+// residents, programme talents, and each epoch's mean entrants over its months — exceed
+// model::ModelSetup::max_ventures_per_run (docs/odd.md, "Population cap"). Not part of
+// load_scenario: `check` and `diff` still read such a scenario.
+void check_population(const Scenario& scenario);
+
 // What a sweep or robustness point needs: as above, but the [uncertainty] table is dropped
 // unchecked (a point may move a value outside a declared range, and checking each range's ends
 // costs more than the rest of loading). `uncertainty` stays empty and the resolved text has none.
