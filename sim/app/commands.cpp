@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <sstream>
 #include <tbb/global_control.h>
@@ -20,6 +21,7 @@
 
 #include "app/parallel.hpp"
 #include "app/progress.hpp"
+#include "app/signals.hpp"
 #include "app/resources.hpp"
 #include "engine/cancellation.hpp"
 #include "engine/comparison.hpp"
@@ -306,6 +308,20 @@ void keeping_finished_runs(io::ResultsWriter& writer, std::uint32_t first, std::
   }
 }
 
+// Reads back the runs of a resumed command's finished parts (checked against the command's own
+// header, so a damaged or foreign part cannot feed the conclusions rows of another shape).
+// A part that cannot be read is bad input: exit 2, the parts left as they are.
+void read_back_parts(const io::ResultsWriter& writer, const io::ResultsHeader& header, const std::function<void(const io::RunOutput&)>& visit) {
+  for (const fs::path& part : writer.part_files()) {
+    try {
+      const ReadingResults reading(part.string());
+      io::for_each_run_summary(part, header, visit);
+    } catch (const io::ResultsError& error) {
+      throw UsageError("cannot resume: " + std::string(error.what()) + "; discard the parts with --force to start again");
+    }
+  }
+}
+
 // The run plan of scenarios (scenario-major, common random numbers), each with its epochs
 // ([[schedule]]). The plan points into `schedules`, which a move keeps in place.
 struct ScenarioPlan {
@@ -577,12 +593,10 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
   // A resumed command first reads back what its parts hold, so the conclusions cover every run.
   const std::uint32_t resumed_from = writer.next_run();
   const auto total = static_cast<std::uint32_t>(plan.total_runs());
-  for (const fs::path& part : writer.part_files()) {
-    io::for_each_run_summary(part, [&](const io::RunOutput& run) {
-      conclusions.add(run);
-      if (comparison) comparison->add(run);
-    });
-  }
+  read_back_parts(writer, header, [&](const io::RunOutput& run) {
+    conclusions.add(run);
+    if (comparison) comparison->add(run);
+  });
   if (resumed_from > 0) out << "Resuming " << output.string() << ": " << resumed_from << " of " << total << " runs are in finished parts\n";
   std::uint64_t venture_months = 0;
   std::size_t done = 0;
@@ -1089,7 +1103,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   Stopwatch writing;
   // A resumed sweep first reads back what its parts hold, so the conclusions cover every run.
   const std::uint32_t resumed_from = writer.next_run();
-  for (const fs::path& part : writer.part_files()) io::for_each_run_summary(part, [&](const io::RunOutput& run) { conclusions.add(run); });
+  read_back_parts(writer, header, [&](const io::RunOutput& run) { conclusions.add(run); });
   if (resumed_from > first) {
     out << "Resuming " << simulation.output.string() << ": " << (resumed_from - first) << " of " << (end - first)
         << " runs are in finished parts\n";
@@ -1169,6 +1183,7 @@ int merge_shards(const fs::path& output, const std::vector<std::string>& shard_f
     const fs::path path = files[i];
     if (!fs::exists(path)) throw UsageError("shard '" + path.string() + "' not found");
     try {
+      const ReadingResults reading(path.string());
       const io::h5::File file = io::open_results(path);
       const std::string this_plan = file.has_attribute("plan") ? file.read_string_attribute("plan") : std::string();
       if (this_plan.empty()) throw UsageError("'" + path.string() + "' has no plan fingerprint: not a shard of this incubsim's sweeps");
@@ -1197,7 +1212,14 @@ int merge_shards(const fs::path& output, const std::vector<std::string>& shard_f
 
   const engine::Design design = design_from(header.design, static_cast<int>(header.design.base_samples));
   SweepConclusions conclusions(header, header.design.points);
-  for (const Shard& shard : shards) io::for_each_run_summary(shard.path, [&](const io::RunOutput& run) { conclusions.add(run); });
+  try {
+    for (const Shard& shard : shards) {
+      const ReadingResults reading(shard.path.string());
+      io::for_each_run_summary(shard.path, header, [&](const io::RunOutput& run) { conclusions.add(run); });
+    }
+  } catch (const io::ResultsError& error) {
+    throw UsageError(error.what());  // a damaged shard: bad input, nothing written
+  }
   const io::ResultsSummary concluded = conclusions.conclude(design);
   io::Provenance provenance = start_provenance(command_line, 0);
   std::vector<std::pair<fs::path, std::pair<std::uint32_t, std::uint32_t>>> parts;
@@ -1299,6 +1321,7 @@ int info_command(const std::vector<std::string>& arguments, std::ostream& out, s
   if (!fs::exists(file)) throw UsageError("results file '" + file.string() + "' not found");
   const auto start = std::chrono::steady_clock::now();
   try {
+    const ReadingResults reading(file.string());
     out << io::describe_results(file);
   } catch (const io::ResultsError& error) {
     throw UsageError(error.what());

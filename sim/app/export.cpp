@@ -12,6 +12,7 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
+#include "app/signals.hpp"
 #include "io/csv_export.hpp"
 #include "io/hdf5.hpp"
 #include "io/results_reader.hpp"
@@ -130,6 +131,7 @@ int export_command(const std::vector<std::string>& arguments, std::ostream& out)
 
   const auto start = std::chrono::steady_clock::now();
   try {
+    const ReadingResults reading(results.string());  // libhdf5 crashing on a damaged file: exit 2
     io::read_header(results);  // refuse foreign, newer or broken files before touching DIR
   } catch (const io::ResultsError& error) {
     throw UsageError(error.what());

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   const ParallelSession session(argc, argv);  // MPI builds only; a no-op otherwise
   const std::vector<std::string> arguments(argv + 1, argv + argc);
   ignore_file_size_signal();
+  install_damaged_file_guard();
   if (!arguments.empty() && (arguments[0] == "run" || arguments[0] == "compare" || arguments[0] == "sweep")) install_stop_handlers();
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);

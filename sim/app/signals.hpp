@@ -4,6 +4,8 @@
 // resume and exits 128 + the signal. A second signal ends the process at once; finished parts are
 // complete files already, so nothing finished is damaged.
 
+#include <string>
+
 namespace incubsim::app {
 
 void install_stop_handlers();
@@ -11,5 +13,20 @@ void install_stop_handlers();
 // A write beyond RLIMIT_FSIZE (ulimit -f) fails with EFBIG, reported like a full disk, instead of
 // killing the process with SIGXFSZ.
 void ignore_file_size_signal();
+
+// libhdf5 1.10.8 can crash (SIGSEGV) reading a damaged file: it trusts lengths in a damaged
+// variable-length string heap (docs/reliability.md, "Fuzzing"). While a ReadingResults is alive,
+// such a crash ends the process with exit code 2 and a message naming the file instead of a core
+// dump; outside one, a crash stays a crash. Installed by main only, and not in sanitizer builds,
+// whose own handlers must see every fault.
+void install_damaged_file_guard();
+
+class ReadingResults {
+ public:
+  explicit ReadingResults(const std::string& path) noexcept;
+  ~ReadingResults();
+  ReadingResults(const ReadingResults&) = delete;
+  ReadingResults& operator=(const ReadingResults&) = delete;
+};
 
 }  // namespace incubsim::app

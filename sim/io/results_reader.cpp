@@ -463,6 +463,10 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
 }
 
 void for_each_run_summary(const fs::path& path, const std::function<void(const RunOutput&)>& visit) {
+  for_each_run_summary(path, read_header(path), visit);
+}
+
+void for_each_run_summary(const fs::path& path, const ResultsHeader& expected, const std::function<void(const RunOutput&)>& visit) {
   const h5::File file = open_results(path);
   const auto ids = column_at<std::uint32_t>(file, "/runs/run");
   const auto scenarios = column_at<std::uint32_t>(file, "/runs/scenario");
@@ -496,6 +500,11 @@ void for_each_run_summary(const fs::path& path, const std::function<void(const R
     run.targets_met = met.read_rows<std::uint8_t>(r, 1);
     if (run.indicators.size() != per_run_values || run.targets_met.size() != per_run_targets)
       throw ResultsError(path.string() + ": run " + std::to_string(run.run) + " has a bad shape");
+    try {
+      validate_run(expected, run);
+    } catch (const ResultsError& error) {
+      throw ResultsError(path.string() + ": " + error.what());
+    }
     visit(run);
   }
 }

@@ -44,7 +44,15 @@ std::vector<RunOutput> read_runs(const std::filesystem::path& path);
 
 // Calls `visit` with each run of the file in order, holding its /runs columns, indicators and
 // target results (no events or trajectories): memory holds one run, whatever the file's size.
+// Each run is checked against the file's own header first (validate_run in results_writer.hpp:
+// months x indicators values, one result per target, a scenario index in range); a damaged file
+// throws ResultsError rather than handing `visit` a run of another shape.
 void for_each_run_summary(const std::filesystem::path& path, const std::function<void(const RunOutput&)>& visit);
+// As above, but the runs are checked against `expected`, the header of the command that reads
+// them back (the parts of a resumed command, the shards of a merge): a part or shard of another
+// shape, written by another command or damaged, throws ResultsError.
+void for_each_run_summary(const std::filesystem::path& path, const ResultsHeader& expected,
+                          const std::function<void(const RunOutput&)>& visit);
 
 // /indicators/values, row-major [run][month][indicator]; the extents go to the non-null pointers.
 std::vector<double> read_indicator_values(const std::filesystem::path& path, std::size_t* runs, std::size_t* months,
