@@ -2,6 +2,9 @@
 
 #include "engine/cancellation.hpp"
 
+#include <atomic>
+#include <exception>
+#include <optional>
 #include <stdexcept>
 #include <memory>
 #include <mutex>
@@ -45,6 +48,13 @@ struct PointSlot {
   LoadedPoint loaded;
 };
 
+// What the parallel stage hands on: a finished run, or why there is none (an exception, also
+// Interrupted for a run abandoned on a stop request).
+struct Outcome {
+  std::optional<io::RunOutput> output;
+  std::exception_ptr error;
+};
+
 struct Job {
   RunSpec spec;
   std::shared_ptr<PointSlot> slot;  // sweeps only
@@ -70,12 +80,18 @@ void execute(const RunPlan& plan, std::uint32_t first_run, std::uint32_t end_run
   }
   std::uint32_t next = first_run;
   std::uint32_t consumed = 0;
+  // Nothing is thrown across the pipeline: a cancelled oneTBB pipeline drops the items between
+  // its stages without destroying them (LeakSanitizer sees their buffers). A failed or abandoned
+  // run travels as an Outcome instead; the first one in run order stops the consuming, the input
+  // stage stops issuing, and the runs in flight drain; then its error is thrown here.
+  std::atomic<bool> ending{false};
+  std::exception_ptr failure;
   std::shared_ptr<PointSlot> current;  // the slot of the point the input stage is issuing
   tbb::parallel_pipeline(
       std::max<std::size_t>(max_in_flight, 1),
       tbb::make_filter<void, Job>(tbb::filter_mode::serial_in_order,
                                   [&](tbb::flow_control& control) {
-                                    if (next == end_run || stop_requested()) {
+                                    if (next == end_run || stop_requested() || ending.load(std::memory_order_relaxed)) {
                                       control.stop();
                                       return Job{};
                                     }
@@ -89,28 +105,45 @@ void execute(const RunPlan& plan, std::uint32_t first_run, std::uint32_t end_run
                                     }
                                     return job;
                                   }) &
-          tbb::make_filter<Job, io::RunOutput>(tbb::filter_mode::parallel,
-                                               [&](const Job& job) {
-                                                 const RunSpec& spec = job.spec;
-                                                 if (stop_requested()) throw Interrupted();  // cancels the runs in flight
-                                                 const ScenarioSchedule* schedule = &schedules[spec.scenario];
-                                                 if (job.slot) {
-                                                   std::call_once(job.slot->once, [&] { job.slot->loaded = plan.load_point(spec.point); });
-                                                   schedule = &job.slot->loaded.schedule;
-                                                 }
-                                                 io::RunOutput output = simulate_run(*schedule, spec, plan.record);
-                                                 output.point = spec.point;
-                                                 std::vector<std::uint8_t> widened(offsets.back(), 255);
-                                                 std::copy(output.targets_met.begin(), output.targets_met.end(),
-                                                           widened.begin() + static_cast<std::ptrdiff_t>(offsets[spec.scenario]));
-                                                 output.targets_met = std::move(widened);
-                                                 return output;
-                                               }) &
-          tbb::make_filter<io::RunOutput, void>(tbb::filter_mode::serial_in_order,
-                                                [&](io::RunOutput output) {
-                                                  consume(std::move(output));
-                                                  ++consumed;
-                                                }));
+          tbb::make_filter<Job, Outcome>(tbb::filter_mode::parallel,
+                                         [&](const Job& job) {
+                                           Outcome outcome;
+                                           try {
+                                             // A stop abandons the runs in flight (each also checks monthly).
+                                             if (stop_requested() || ending.load(std::memory_order_relaxed)) throw Interrupted();
+                                             const RunSpec& spec = job.spec;
+                                             const ScenarioSchedule* schedule = &schedules[spec.scenario];
+                                             if (job.slot) {
+                                               std::call_once(job.slot->once, [&] { job.slot->loaded = plan.load_point(spec.point); });
+                                               schedule = &job.slot->loaded.schedule;
+                                             }
+                                             io::RunOutput output = simulate_run(*schedule, spec, plan.record);
+                                             output.point = spec.point;
+                                             std::vector<std::uint8_t> widened(offsets.back(), 255);
+                                             std::copy(output.targets_met.begin(), output.targets_met.end(),
+                                                       widened.begin() + static_cast<std::ptrdiff_t>(offsets[spec.scenario]));
+                                             output.targets_met = std::move(widened);
+                                             outcome.output = std::move(output);
+                                           } catch (...) {
+                                             outcome.error = std::current_exception();
+                                           }
+                                           return outcome;
+                                         }) &
+          tbb::make_filter<Outcome, void>(tbb::filter_mode::serial_in_order, [&](Outcome outcome) {
+            if (failure) return;  // an earlier run failed: the rest only drain
+            if (!outcome.error) {
+              try {
+                consume(std::move(*outcome.output));
+                ++consumed;
+                return;
+              } catch (...) {
+                outcome.error = std::current_exception();
+              }
+            }
+            failure = outcome.error;
+            ending.store(true, std::memory_order_relaxed);
+          }));
+  if (failure) std::rethrow_exception(failure);
   if (consumed != end_run - first_run) throw Interrupted();  // the input stage stopped early
 }
 
