@@ -1334,7 +1334,7 @@ int info_command(const std::vector<std::string>& arguments, std::ostream& out, s
 int dispatch(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err) {
   const std::string usage =
       "usage: incubsim <command> [options]\n"
-      "  run SCENARIO [-r N] [--seed S] [-o FILE.h5] [--set K=V]... [--record LEVEL] [--threads N] [--force] [--quiet]\n"
+      "  run SCENARIO [-r N] [--seed S] [-o FILE.h5] [--set K=V]... [--record LEVEL] [--threads N] [--resume] [--force] [--ignore-limits] [-q]\n"
       "  compare REFERENCE OTHER... [-r N] [...]  paired comparison on common random numbers\n"
       "  sweep SCENARIO --vary K=LO:HI... [--design grid|lhs|sobol|morris] [--samples N] [--resume] [--shard I/N] [...]\n"
       "  merge OUT.h5 SHARD.h5...        join the shards of a sweep\n"
