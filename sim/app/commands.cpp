@@ -308,6 +308,23 @@ void keeping_finished_runs(io::ResultsWriter& writer, std::uint32_t first, std::
   }
 }
 
+// Opens a simulating command's writer into `opened`, fresh or resuming. Returns false, having said
+// so on `out`, when --resume finds this command's result already complete (e.g. killed after the
+// file was written: a retry loop may stop). Another command's parts, or nothing to resume beside
+// another result, is bad input (UsageError), with nothing touched.
+bool open_writer(std::optional<io::ResultsWriter>& opened, const fs::path& output, const io::ResultsHeader& header,
+                 const io::WriterOptions& options, std::ostream& out) {
+  try {
+    opened.emplace(output, header, options);
+    return true;
+  } catch (const io::AlreadyComplete& complete) {
+    out << complete.what() << "\n";
+    return false;
+  } catch (const io::ResultsError& error) {
+    throw UsageError(error.what());
+  }
+}
+
 // Reads back the runs of a resumed command's finished parts (checked against the command's own
 // header, so a damaged or foreign part cannot feed the conclusions rows of another shape).
 // A part that cannot be read is bad input: exit 2, the parts left as they are.
@@ -576,14 +593,8 @@ int simulate(const Simulation& simulation, const std::vector<scenario::Scenario>
 
   const auto start = std::chrono::steady_clock::now();
   std::optional<io::ResultsWriter> opened;
-  try {
-    opened.emplace(output, header, io::WriterOptions{simulation.force, simulation.resume, simulation.part_runs, 0, 0});
-  } catch (const io::AlreadyComplete& complete) {
-    out << complete.what() << "\n";  // e.g. killed after the file was written: a retry loop may stop
+  if (!open_writer(opened, output, header, io::WriterOptions{simulation.force, simulation.resume, simulation.part_runs, 0, 0}, out))
     return exit_success;
-  } catch (const io::ResultsError& error) {
-    throw UsageError(error.what());  // another command's parts, or nothing to resume: bad input, nothing touched
-  }
   io::ResultsWriter& writer = *opened;
   engine::SummaryAccumulator conclusions(header);
   Stopwatch writing;
@@ -1090,14 +1101,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   writer_options.first_run = first;
   writer_options.end_run = end;
   std::optional<io::ResultsWriter> opened;
-  try {
-    opened.emplace(simulation.output, header, writer_options);
-  } catch (const io::AlreadyComplete& complete) {
-    out << complete.what() << "\n";  // e.g. killed after the file was written: a retry loop may stop
-    return exit_success;
-  } catch (const io::ResultsError& error) {
-    throw UsageError(error.what());  // another command's parts, or nothing to resume: bad input, nothing touched
-  }
+  if (!open_writer(opened, simulation.output, header, writer_options, out)) return exit_success;
   io::ResultsWriter& writer = *opened;
   SweepConclusions conclusions(header, plan.points);
   Stopwatch writing;

@@ -16,10 +16,15 @@
 #include "io/results_writer.hpp"
 #include "scenario/registry.hpp"
 
+#include "support/in_process.hpp"
+
 using namespace incubsim;
 namespace fs = std::filesystem;
 
 namespace {
+
+using testing::in_process;
+using Result = testing::CommandResult;
 
 const fs::path small = fs::path(INCUBSIM_SOURCE_DIR) / "scenarios/test/small.toml";
 const fs::path broken = fs::path(INCUBSIM_SOURCE_DIR) / "scenarios/test/bad/unknown-key.toml";
@@ -34,12 +39,6 @@ std::string slurp(const fs::path& path) {
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
 
 // A scratch directory: `results` for files the commands write, captured output elsewhere.
 struct Workspace {
@@ -79,15 +78,6 @@ struct Workspace {
     return entries;
   }
 };
-
-Result in_process(const std::vector<std::string>& arguments) {
-  std::ostringstream out, err;
-  Result result;
-  result.code = app::dispatch(arguments, "incubsim (test)", out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
 
 // The line of `text` that starts with `prefix`, or "".
 std::string line_starting(const std::string& text, const std::string& prefix) {

@@ -14,10 +14,14 @@
 #include "scenario/loader.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/in_process.hpp"
+
 using namespace incubsim;
 namespace fs = std::filesystem;
 
 namespace {
+
+using Result = testing::CommandResult;
 
 const fs::path small = fs::path(INCUBSIM_SOURCE_DIR) / "scenarios/test/small.toml";
 
@@ -49,19 +53,7 @@ struct ScopedEnvironment {
   ~ScopedEnvironment() { ::unsetenv(name.c_str()); }
 };
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-Result run_incubsim(const std::vector<std::string>& arguments) {
-  std::ostringstream out, err;
-  Result result;
-  result.code = app::dispatch(arguments, "incubsim (test)", out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
+testing::CommandResult run_incubsim(const std::vector<std::string>& arguments) { return testing::in_process(arguments); }
 
 }  // namespace
 
