@@ -14,6 +14,7 @@
 #include "app/commands.hpp"
 #include "io/hdf5.hpp"
 #include "io/results_writer.hpp"
+#include "support/in_process.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace incubsim;
@@ -22,21 +23,12 @@ using incubsim::testing::TempDir;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = incubsim::testing::CommandResult;
 
 Result export_in_process(const std::vector<std::string>& arguments) {
   std::vector<std::string> command{"export"};
   command.insert(command.end(), arguments.begin(), arguments.end());
-  std::ostringstream out, err;
-  Result result;
-  result.code = app::dispatch(command, "incubsim export (test)", out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
+  return incubsim::testing::in_process(command);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

@@ -31,6 +31,8 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mpi"))
+import same_results  # noqa: E402
 from support import environment  # noqa: E402
 
 SEED = "20211129"
@@ -65,25 +67,13 @@ def _record(name, value):
     path.write_text("\n".join(sorted(lines)) + "\n")
 
 
-def _datasets(path):
-    found = {}
-    with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            if not name.startswith("provenance") and isinstance(obj, h5py.Dataset):
-                found[name] = obj[()]
-        f.visititems(visit)
-        attributes = dict(f.attrs.items())
-    return found, attributes
-
-
 def assert_same_results(expected, actual):
-    a, attributes_a = _datasets(expected)
-    b, attributes_b = _datasets(actual)
+    """Every dataset and root attribute equal outside /provenance (tests/mpi/same_results.py)."""
+    a, attributes_a = same_results.datasets(expected)
+    b, attributes_b = same_results.datasets(actual)
     assert sorted(a) == sorted(b)
     for name in a:
-        x, y = a[name], b[name]
-        assert x.shape == y.shape and x.dtype == y.dtype, name
-        assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
+        assert same_results.equal(a[name], b[name]), name
     assert set(attributes_a) == set(attributes_b)
     for key in attributes_a:
         assert np.array_equal(attributes_a[key], attributes_b[key]), key
