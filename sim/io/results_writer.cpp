@@ -799,6 +799,8 @@ ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, const Wr
   // A parts directory renamed for removal after its final file was written (a kill interrupted
   // the removal): nothing in it is needed.
   fs::remove_all(removed_parts_directory(), error);
+  // A parts directory still being set up when a kill came: it holds no runs.
+  fs::remove_all(new_parts_directory(), error);
   const bool parts_exist = fs::exists(fs::symlink_status(parts_dir_, error));
   if (options.resume && parts_exist) {
     resume_parts();
@@ -818,10 +820,13 @@ ResultsWriter::ResultsWriter(fs::path final_path, ResultsHeader header, const Wr
     fs::remove_all(parts_dir_, error);
     if (error) throw ResultsError(parts_dir_.string() + ": cannot remove: " + error.message());
   }
-  fs::create_directory(parts_dir_, error);
-  if (error) throw ResultsError(parts_dir_.string() + ": cannot create: " + error.message());
-  write_manifest();
-  fsync_path(directory, true);
+  // Built under another name and renamed into place, so a kill at any moment leaves either no
+  // parts directory or one with its manifest (a stale "<parts>.new" was removed above).
+  const fs::path fresh = new_parts_directory();
+  fs::create_directory(fresh, error);
+  if (error) throw ResultsError(fresh.string() + ": cannot create: " + error.message());
+  write_manifest(fresh);
+  rename_durably(fresh, parts_dir_);
   buffer_.reserve(std::min<std::size_t>(runs_per_part_, 4096));
 }
 
@@ -829,6 +834,12 @@ fs::path ResultsWriter::removed_parts_directory() const {
   fs::path removed = parts_dir_;
   removed += ".removing";
   return removed;
+}
+
+fs::path ResultsWriter::new_parts_directory() const {
+  fs::path fresh = parts_dir_;
+  fresh += ".new";
+  return fresh;
 }
 
 bool ResultsWriter::holds_this_result() const {
@@ -935,12 +946,14 @@ void ResultsWriter::write_part() {
   buffer_.clear();
 }
 
-void ResultsWriter::write_manifest() const {
+void ResultsWriter::write_manifest() const { write_manifest(parts_dir_); }
+
+void ResultsWriter::write_manifest(const fs::path& directory) const {
   std::string content = "# plan " + fingerprint_ + "\npart\tfile\tfirst_run\truns\n";
   for (std::size_t i = 0; i < parts_.size(); ++i)
     content += std::to_string(i) + "\t" + parts_[i].file + "\t" + std::to_string(parts_[i].first_run) + "\t" +
                std::to_string(parts_[i].runs) + "\n";
-  write_file_durably(parts_dir_ / "manifest.tsv", content);
+  write_file_durably(directory / "manifest.tsv", content);
 }
 
 void ResultsWriter::finish(const Provenance& provenance, const ResultsSummary& summary) { finish(provenance, &summary); }

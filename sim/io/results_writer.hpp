@@ -133,8 +133,10 @@ class ResultsWriter {
   void write_part();
   void resume_parts();
   std::filesystem::path removed_parts_directory() const;
+  std::filesystem::path new_parts_directory() const;
   bool holds_this_result() const;
   void write_manifest() const;
+  void write_manifest(const std::filesystem::path& directory) const;
   void remove_temporaries() noexcept;
 
   std::filesystem::path final_path_;

@@ -297,6 +297,33 @@ TEST_CASE("writer: a parts directory left by a crash needs force", "[io]") {
   CHECK_FALSE(fs::exists(parts));
 }
 
+TEST_CASE("writer: a parts directory killed while being set up holds nothing and is discarded", "[io]") {
+  // Found by the kill -9 fault test: a kill between creating the parts directory and writing
+  // its manifest left a crash record that --resume could not read. The directory is now built
+  // as "<parts>.new" and renamed into place with its manifest.
+  TempDir dir;
+  const fs::path path = dir.path / "out.h5";
+  const fs::path parts = parts_directory_for(path);
+  fs::path half = parts;
+  half += ".new";
+  fs::create_directories(half);
+  std::ofstream(half / "manifest.tsv.tmp") << "# pl";
+  const ResultsHeader header = make_header(RecordLevel::indicators, 2);
+  for (const bool resume : {false, true}) {
+    fs::create_directories(half);
+    ResultsWriter writer(path, header, WriterOptions{false, resume, 1, 0, 0});
+    CHECK_FALSE(fs::exists(half));
+    REQUIRE(fs::is_directory(parts));
+    CHECK(slurp(parts / "manifest.tsv") == "# plan " + plan_fingerprint(header, 0, header.total_runs) + "\npart\tfile\tfirst_run\truns\n");
+    writer.append(make_run(header, 0));
+    writer.append(make_run(header, 1));
+    writer.finish(make_provenance("h"));
+    CHECK(fs::exists(path));
+    fs::remove(path);
+  }
+  CHECK_FALSE(fs::exists(parts));
+}
+
 TEST_CASE("writer: runs out of order, misshapen runs and wrong totals throw", "[io]") {
   TempDir dir;
   const ResultsHeader header = make_header(RecordLevel::events, 3);
