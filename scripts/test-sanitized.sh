@@ -12,20 +12,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
+source scripts/lib/clang-stage.sh
 scripts/install-deps.sh clang
 build=build-sanitize
-# A build directory configured with another compiler (the gcc stage of old) is started afresh.
-if [ -f "$build/CMakeCache.txt" ] && ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++-14' "$build/CMakeCache.txt"; then
-  rm -rf "$build"
-fi
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINCUBSIM_SANITIZE=address \
-  > build-sanitize.log 2>&1 || { cat build-sanitize.log; exit 1; }
+clang_stage_configure "$build" build-sanitize.log -DINCUBSIM_SANITIZE=address
 cmake --build "$build" -j"$(nproc)" >> build-sanitize.log 2>&1 || { tail -n 60 build-sanitize.log; exit 1; }
 built=$SECONDS
 
 logs=$PWD/$build/sanitizer-logs
-rm -rf "$logs"
-mkdir -p "$logs"
+clang_stage_log_dir "$logs"
 # halt_on_error/abort_on_error: the first report ends the process with SIGABRT (the build also
 # passes -fno-sanitize-recover=undefined, so UBSan halts too); detect_leaks: LeakSanitizer at exit;
 # log_path: every report also lands in $logs/sanitizer.<pid>, checked below.
@@ -49,10 +44,6 @@ echo "test-sanitized: the canaries (heap overflow, leak, undefined behaviour) ar
 
 status=0
 (cd "$build" && ctest --output-on-failure -j2) || status=$?
-if [ -n "$(ls -A "$logs")" ]; then
-  echo "test-sanitized: sanitizer reports (in $logs):"
-  for report in "$logs"/*; do echo "== $report"; cat "$report"; done
-  status=1
-fi
+clang_stage_reports test-sanitized "$logs" || status=1
 echo "test-sanitized: build $((built - start)) s, tests $((SECONDS - built)) s, total $((SECONDS - start)) s"
 exit "$status"

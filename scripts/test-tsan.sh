@@ -14,14 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
+source scripts/lib/clang-stage.sh
 scripts/install-deps.sh clang
 build=build-tsan
-if [ -f "$build/CMakeCache.txt" ] && ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++-14' "$build/CMakeCache.txt"; then
-  rm -rf "$build"
-fi
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DINCUBSIM_SANITIZE=thread \
-  > build-tsan.log 2>&1 || { cat build-tsan.log; exit 1; }
+clang_stage_configure "$build" build-tsan.log \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DINCUBSIM_SANITIZE=thread
 cmake --build "$build" -j"$(nproc)" --target incubsim incubsim_tests >> build-tsan.log 2>&1 \
   || { tail -n 60 build-tsan.log; exit 1; }
 bridge=$PWD/$build/libtbb_tsan_bridge.so
@@ -32,8 +29,7 @@ canary=$build/tsan-canary
 built=$SECONDS
 
 logs=$PWD/$build/tsan-logs
-rm -rf "$logs"
-mkdir -p "$logs"
+clang_stage_log_dir "$logs"
 # halt_on_error + exitcode=66: the first report ends the process with status 66; log_path: every
 # report also lands in $logs/tsan.<pid> (the pytest files swallow their subprocesses' stderr),
 # checked below.
@@ -58,10 +54,6 @@ status=0
 (cd "$build" && ctest --output-on-failure -j2 -L parallel) || status=$?
 INCUBSIM_BINARY=$PWD/$build/incubsim INCUBSIM_SOURCE_DIR=$PWD \
   /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python/test_sweep.py tests/python/test_compare.py || status=$?
-if [ -n "$(ls -A "$logs")" ]; then
-  echo "test-tsan: ThreadSanitizer reports (in $logs):"
-  for report in "$logs"/*; do echo "== $report"; cat "$report"; done
-  status=1
-fi
+clang_stage_reports test-tsan "$logs" || status=1
 echo "test-tsan: build $((built - start)) s, tests $((SECONDS - built)) s, total $((SECONDS - start)) s"
 exit "$status"
