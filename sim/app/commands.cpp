@@ -1335,6 +1335,20 @@ int info_command(const std::vector<std::string>& arguments, std::ostream& out, s
   return exit_success;
 }
 
+namespace {
+
+// A path given on the command line that the system refuses to look up or use: a bad input
+// (exit 2), not a failure of the command.
+bool unusable_path(const std::error_code& error) {
+  for (const std::errc reason : {std::errc::filename_too_long, std::errc::not_a_directory, std::errc::too_many_symbolic_link_levels,
+                                 std::errc::permission_denied, std::errc::operation_not_permitted, std::errc::read_only_file_system,
+                                 std::errc::no_such_file_or_directory, std::errc::is_a_directory, std::errc::invalid_argument})
+    if (error == reason) return true;
+  return false;
+}
+
+}  // namespace
+
 int dispatch(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out, std::ostream& err) {
   const std::string usage =
       "usage: incubsim <command> [options]\n"
@@ -1381,6 +1395,11 @@ int dispatch(const std::vector<std::string>& arguments, const std::string& comma
   } catch (const Stopped& stopped) {
     err << "incubsim " << command << ": " << stopped.what() << "\n";
     return stopped.code();
+  } catch (const fs::filesystem_error& error) {
+    const bool bad_input = unusable_path(error.code());
+    err << "incubsim " << command << ": " << (bad_input ? "" : "error: ") << "cannot use '" << error.path1().string()
+        << "': " << error.code().message() << "\n";
+    return bad_input ? exit_bad_input : exit_failure;
   } catch (const std::exception& error) {
     err << "incubsim " << command << ": error: " << error.what() << "\n";
     return exit_failure;

@@ -63,9 +63,14 @@ class ProblemList {
 toml::table parse_file(const fs::path& path, const Location& referenced_from, ProblemList& problems) {
   std::error_code error;
   if (!fs::is_regular_file(path, error)) {
-    const bool directory = fs::is_directory(path, error);
+    // A name the system cannot look up (too long, a file used as a directory, a symlink loop)
+    // says why; a name that merely does not exist is "not found".
+    const bool unusable = error && error != std::errc::no_such_file_or_directory;
+    const bool directory = !unusable && fs::is_directory(path, error);
     problems.add(referenced_from, referenced_from.line > 0 ? "extends" : "",
-                 "scenario file '" + path.string() + (directory ? "' is a directory, not a TOML file" : "' not found"));
+                 "scenario file '" + path.string() +
+                     (unusable ? "' cannot be opened: " + error.message()
+                               : directory ? "' is a directory, not a TOML file" : "' not found"));
     problems.throw_if_any();
   }
   if (std::ifstream probe(path); !probe) {
@@ -158,7 +163,11 @@ void normalise_ranges(toml::table& root, ProblemList& problems) {
 }
 
 toml::table load_with_extends(const fs::path& path, std::vector<fs::path>& chain, const Location& referenced_from, ProblemList& problems) {
-  const fs::path canonical = fs::weakly_canonical(path);
+  // The name as resolved, to detect cycles; a name that cannot be resolved (too long, say) is
+  // kept as written and reported by parse_file below.
+  std::error_code unresolved;
+  fs::path canonical = fs::weakly_canonical(path, unresolved);
+  if (unresolved) canonical = path.lexically_normal();
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     std::string cycle;
     for (const auto& link : chain) cycle += link.filename().string() + " -> ";

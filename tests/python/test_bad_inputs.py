@@ -32,6 +32,7 @@ FORBIDDEN = ("Traceback", "terminate called", "what():", "Assertion", "AddressSa
              "std::", "boost::")
 
 VARY = "--vary=carrier.test-incubator.capacity=4:12"
+LONG_NAME = "x" * 300  # above the 255 bytes a file name may have here (NAME_MAX)
 USAGE_LINES = 14  # rows that print the usage after their one-line message
 
 
@@ -41,7 +42,7 @@ USAGE_LINES = 14  # rows that print the usage after their one-line message
 #   {out}      a results file that must not appear {existing} a results file that must keep its bytes
 #   {good}     a valid `run` results file          {shard}    a valid sweep shard (1/2)
 #   {sweep}    a complete sweep (--design lhs)     {tmp}      the row's own directory
-#   {csv}      a CSV directory that must not appear
+#   {csv}      a CSV directory that must not appear {long}    a file name longer than the system allows
 # Rows whose id starts with "resume-" find a parts directory of another command at {out}.parts,
 # which must be left exactly as it was.
 ROWS = {
@@ -57,6 +58,11 @@ ROWS = {
     "scenario-duplicate-id": (["check", "{bad}/duplicate-id.toml"], 2, "duplicate sector id 'general'"),
     "scenario-extends-missing": (["run", "{bad}/extends-missing.toml", "-o", "{out}"], 2, "no-such-scenario.toml' not found"),
     "scenario-extends-cycle": (["check", "{bad}/cycle-a.toml"], 2, "extends cycle"),
+    # Names the system refuses to look up (found by fuzz_scenario: an uncaught filesystem error).
+    "scenario-name-too-long": (["check", "{tmp}/{long}.toml"], 2, "cannot be opened: File name too long"),
+    "scenario-extends-name-too-long": (["check", "{tmp}/extends-long.toml"], 2,
+                                       "extends-long.toml:1: key 'extends': scenario file"),
+    "scenario-under-a-file": (["run", "{existing}/small.toml", "-o", "{out}"], 2, "cannot be opened: Not a directory"),
     "scenario-deadline-beyond-horizon": (["check", "{bad}/deadline-beyond-horizon.toml"], 2, "outside the simulated months"),
     "scenario-unknown-operator": (["check", "{bad}/unknown-operator.toml"], 2, "unknown-operator.toml"),
     "scenario-schedule-duplicate": (["check", "{bad}/schedule-duplicate.toml"], 2, "schedule-duplicate.toml"),
@@ -112,6 +118,9 @@ ROWS = {
     "cli-run-negative-seed": (["run", "{small}", "--seed", "-1", "-o", "{out}"], 2, "--seed must be a whole number"),
     "cli-run-bad-record": (["run", "{small}", "--record", "everything", "-o", "{out}"], 2, "--record must be"),
     "cli-run-negative-threads": (["run", "{small}", "--threads", "-1", "-o", "{out}"], 2, "--threads"),
+    "cli-run-output-name-too-long": (["run", "{small}", "-r", "1", "-o", "{tmp}/out/{long}.h5"], 2, "File name too long"),
+    "cli-run-output-under-a-file": (["run", "{small}", "-r", "1", "-o", "{existing}/run.h5"], 2, "Not a directory"),
+    "cli-export-csv-name-too-long": (["export", "{good}", "--csv", "{tmp}/{long}"], 2, "File name too long"),
     "cli-run-existing-output": (["run", "{small}", "-r", "1", "-o", "{existing}"], 2, "use --force"),
     "cli-run-force-and-resume": (["run", "{small}", "--force", "--resume", "-o", "{out}"], 2, "give one"),
     "cli-compare-one-scenario": (["compare", "{small}", "-o", "{out}"], 2, "at least two scenarios"),
@@ -153,6 +162,8 @@ ROWS = {
     # ---- results files --------------------------------------------------------------------------
     "results-info-missing": (["info", "{tmp}/missing.h5"], 2, "missing.h5' not found"),
     "results-info-directory": (["info", "{tmp}"], 2, "is a directory"),
+    "results-info-name-too-long": (["info", "{tmp}/{long}.h5"], 2, "File name too long"),
+    "results-merge-shard-name-too-long": (["merge", "{out}", "{shard}", "{tmp}/{long}.h5"], 2, "File name too long"),
     "results-info-empty": (["info", "{tmp}/empty.h5"], 2, "empty.h5: not an HDF5 file"),
     "results-info-text": (["info", "{tmp}/text.h5"], 2, "text.h5: not an HDF5 file"),
     "results-info-truncated": (["info", "{tmp}/truncated.h5"], 2, "truncated.h5"),
@@ -231,6 +242,7 @@ def _prepare(tmp_path, files):
     unreadable.chmod(0)
     existing = tmp_path / "existing.h5"
     shutil.copyfile(files["good"], existing)
+    (tmp_path / "extends-long.toml").write_text('extends = "%s.toml"\n[scenario]\nname = "long"\n' % LONG_NAME)
     (tmp_path / "renamed.toml").write_text('extends = "%s"\n[scenario]\nname = "renamed"\n' % support.small_scenario())
     return existing
 
@@ -262,7 +274,7 @@ def test_malformed_input_is_refused_cleanly(tmp_path, results, row_id):
     parts_before = _snapshot(parts) if parts.exists() else None
     values = {"small": support.small_scenario(), "bad": source / "scenarios" / "test" / "bad", "out": out, "existing": existing,
               "good": results["good"], "shard": results["shard"], "tmp": tmp_path, "csv": csv,
-              "upstream": source / "tests" / "fuzz" / "upstream"}
+              "upstream": source / "tests" / "fuzz" / "upstream", "long": LONG_NAME}
     command = [binary, *[a.format(**values) for a in arguments]]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=tmp_path)
     stderr = completed.stderr
