@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <new>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -292,7 +293,13 @@ class Dataset : public Object {
   // Rows [first, first + count) of the dataset, row-major.
   template <Numeric T>
   std::vector<T> read_rows(hsize_t first, hsize_t count) const {
-    std::vector<T> out(static_cast<std::size_t>(count) * row_elements());
+    std::vector<T> out;
+    const std::size_t elements = elements_in_rows(count, sizeof(T));
+    try {
+      out.resize(elements);
+    } catch (const std::bad_alloc&) {
+      fail_memory(count);
+    }
     read_rows_raw(memory_type<T>(), first, count, out.data());
     return out;
   }
@@ -319,6 +326,10 @@ class Dataset : public Object {
   friend class Container;
   using Object::Object;
   hsize_t rows_for(std::size_t elements) const;
+  // The number of elements in `count` rows of `element_size` bytes each, failing (a damaged
+  // file's extents) when it overflows; fail_memory: when they cannot be allocated.
+  std::size_t elements_in_rows(hsize_t count, std::size_t element_size) const;
+  [[noreturn]] void fail_memory(hsize_t count) const;
 };
 
 template <Numeric T>
