@@ -435,19 +435,17 @@ hsize_t Dataset::rows() const {
 std::size_t Dataset::row_elements() const {
   const std::vector<hsize_t> dims = shape();
   std::size_t elements = 1;
-  for (std::size_t i = 1; i < dims.size(); ++i) elements *= static_cast<std::size_t>(dims[i]);
+  for (std::size_t i = 1; i < dims.size(); ++i)
+    if (__builtin_mul_overflow(elements, dims[i], &elements)) fail("its extents overflow memory sizes; the file is damaged");
   return elements;
 }
 
 std::size_t Dataset::elements_in_rows(hsize_t count, std::size_t element_size) const {
-  const std::vector<hsize_t> dims = shape();
   std::size_t elements = 0;
-  bool overflow = __builtin_mul_overflow(count, std::size_t{1}, &elements);
-  for (std::size_t i = 1; i < dims.size() && !overflow; ++i) overflow = __builtin_mul_overflow(elements, dims[i], &elements);
   std::size_t bytes = 0;
-  overflow = overflow || __builtin_mul_overflow(elements, element_size, &bytes) ||
-             bytes > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max());
-  if (overflow) fail("its extents (" + std::to_string(count) + " rows) overflow memory sizes; the file is damaged");
+  if (__builtin_mul_overflow(count, row_elements(), &elements) || __builtin_mul_overflow(elements, element_size, &bytes) ||
+      bytes > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()))
+    fail("its extents (" + std::to_string(count) + " rows) overflow memory sizes; the file is damaged");
   return elements;
 }
 

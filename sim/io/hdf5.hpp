@@ -263,7 +263,7 @@ class Dataset : public Object {
   std::vector<hsize_t> shape() const;
   std::size_t rank() const;
   hsize_t rows() const;              // extent of dimension 0 (1 for a scalar dataset)
-  std::size_t row_elements() const;  // product of the other extents
+  std::size_t row_elements() const;  // product of the other extents (fails when it overflows)
   Datatype datatype() const;         // the file datatype
   Dataspace dataspace() const;
   PropertyList creation_properties() const;
