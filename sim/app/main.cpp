@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
   const std::vector<std::string> arguments(argv + 1, argv + argc);
   ignore_file_size_signal();
   install_damaged_file_guard();
+  if (const std::string problem = limit_string_reads_from_environment(); !problem.empty()) {
+    std::cerr << "incubsim: " << problem << '\n';
+    return 2;
+  }
   if (!arguments.empty() && (arguments[0] == "run" || arguments[0] == "compare" || arguments[0] == "sweep")) install_stop_handlers();
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);

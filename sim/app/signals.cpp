@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 #include "engine/cancellation.hpp"
+#include "io/read_watchdog.hpp"
 
 namespace incubsim::app {
 namespace {
@@ -67,6 +70,19 @@ void install_damaged_file_guard() {
   action.sa_flags = SA_NODEFER | SA_RESETHAND;
   sigaction(SIGSEGV, &action, nullptr);
   sigaction(SIGBUS, &action, nullptr);
+}
+
+std::string limit_string_reads_from_environment() {
+  static const char variable[] = "INCUBSIM_STRING_READ_CPU_SECONDS";
+  double seconds = default_string_read_seconds;
+  if (const char* value = std::getenv(variable); value != nullptr && *value != '\0') {
+    char* end = nullptr;
+    seconds = std::strtod(value, &end);
+    if (end == value || *end != '\0' || !std::isfinite(seconds) || seconds < 0)
+      return std::string(variable) + " must be a number of seconds (0: no limit), got '" + value + "'";
+  }
+  io::h5::limit_string_reads(seconds);
+  return {};
 }
 
 ReadingResults::ReadingResults(const std::string& path) noexcept {

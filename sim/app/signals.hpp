@@ -21,6 +21,13 @@ void ignore_file_size_signal();
 // whose own handlers must see every fault.
 void install_damaged_file_guard();
 
+// libhdf5 1.10.8 can also loop forever on a damaged string heap: bound each read of
+// variable-length strings by `default_string_read_seconds` of CPU time (io/read_watchdog.hpp), or
+// by INCUBSIM_STRING_READ_CPU_SECONDS when set (0 turns the bound off). Returns the problem with
+// that variable's value, or "" (installed in every build, the sanitizer builds too).
+inline constexpr double default_string_read_seconds = 10.0;
+std::string limit_string_reads_from_environment();
+
 class ReadingResults {
  public:
   explicit ReadingResults(const std::string& path) noexcept;

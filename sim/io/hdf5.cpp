@@ -2,10 +2,15 @@
 
 #include <H5DSpublic.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <memory>
+
+#include "io/read_watchdog.hpp"
 
 namespace incubsim::io::h5 {
 
@@ -207,7 +212,10 @@ std::string Object::read_string_attribute(const std::string& name) const {
     const Datatype memory = vlen_string_type();
     check(H5Tset_cset(memory.id(), cset), what);
     char* pointer = nullptr;
-    check(H5Aread(attribute.id(), memory.id(), static_cast<void*>(&pointer)), what);
+    {
+      const StringReadWatch watch(file_);  // libhdf5 may loop forever on a damaged string heap
+      check(H5Aread(attribute.id(), memory.id(), static_cast<void*>(&pointer)), what);
+    }
     std::string result = pointer != nullptr ? std::string(pointer) : std::string();
     H5Dvlen_reclaim(memory.id(), space.id(), H5P_DEFAULT, static_cast<void*>(&pointer));
     return result;
@@ -234,6 +242,21 @@ void Object::read_numeric_attribute(const std::string& name, hid_t memory_type, 
   if (check(H5Sget_simple_extent_npoints(space.id()), what) != 1)
     fail("attribute '" + name + "' is not a single value");
   check(H5Aread(attribute.id(), memory_type, value), what);
+}
+
+namespace {
+std::atomic<std::size_t> memory_limit{0};  // 0: not set yet (physical memory)
+}  // namespace
+
+void limit_read_memory(std::size_t bytes) { memory_limit.store(bytes); }
+
+std::size_t read_memory_limit() noexcept {
+  const std::size_t set = memory_limit.load();
+  if (set != 0) return set;
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return std::numeric_limits<std::size_t>::max();
+  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size);
 }
 
 // ------------------------------------------------------------------------------- Container
@@ -446,6 +469,10 @@ std::size_t Dataset::elements_in_rows(hsize_t count, std::size_t element_size) c
   if (__builtin_mul_overflow(count, row_elements(), &elements) || __builtin_mul_overflow(elements, element_size, &bytes) ||
       bytes > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()))
     fail("its extents (" + std::to_string(count) + " rows) overflow memory sizes; the file is damaged");
+  if (bytes > read_memory_limit())
+    fail("reading " + std::to_string(count) + " rows of " + std::to_string(row_elements()) + " values needs " +
+         std::to_string(bytes) + " bytes, more than the " + std::to_string(read_memory_limit()) +
+         " bytes of memory one read may take; the file is damaged or too large for this machine");
   return elements;
 }
 
@@ -526,24 +553,29 @@ std::vector<std::string> Dataset::read_strings(hsize_t first, hsize_t count) con
   const Datatype type = datatype();
   if (H5Tget_class(type.id()) != H5T_STRING) fail("not a string dataset");
   if (rank() != 1) fail("not a 1-D string dataset");
+  const bool variable = check(H5Tis_variable_str(type.id()), "cannot read strings") > 0;
+  const std::size_t size = variable ? sizeof(char*) : H5Tget_size(type.id());
+  if (first > rows() || count > rows() - first)
+    fail("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count) + " of " +
+         std::to_string(rows()));
+  elements_in_rows(count, sizeof(std::string) + size);  // the memory the strings need, at least
   std::vector<std::string> result;
   result.reserve(static_cast<std::size_t>(count));
-  if (count == 0) {
-    read_rows_raw(H5T_NATIVE_UINT8, first, 0, nullptr);  // range check only
-    return result;
-  }
-  if (check(H5Tis_variable_str(type.id()), "cannot read strings") > 0) {
+  if (count == 0) return result;
+  if (variable) {
     const Datatype memory = vlen_string_type();
     check(H5Tset_cset(memory.id(), H5Tget_cset(type.id())), "cannot read strings");
     std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
-    read_rows_raw(memory.id(), first, count, pointers.data());
+    {
+      const StringReadWatch watch(file_path());  // libhdf5 may loop forever on a damaged string heap
+      read_rows_raw(memory.id(), first, count, pointers.data());
+    }
     for (char* pointer : pointers) result.emplace_back(pointer != nullptr ? pointer : "");
     const hsize_t elements = count;
     const Dataspace memory_space(check(H5Screate_simple(1, &elements, nullptr), "cannot read strings"));
     H5Dvlen_reclaim(memory.id(), memory_space.id(), H5P_DEFAULT, pointers.data());
     return result;
   }
-  const std::size_t size = H5Tget_size(type.id());
   const Datatype memory(check(H5Tcopy(type.id()), "cannot read strings"));
   std::vector<char> buffer(static_cast<std::size_t>(count) * size);
   read_rows_raw(memory.id(), first, count, buffer.data());

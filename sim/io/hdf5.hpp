@@ -140,6 +140,12 @@ using Attribute = Handle<&H5Aclose>;
 // A new variable-length UTF-8 string datatype.
 Datatype vlen_string_type();
 
+// The most memory one read may allocate (Dataset::read_rows, read_strings): by default this
+// machine's physical memory. A read whose rows would need more fails (a damaged file's extents, or
+// a file too large to read whole here) instead of exhausting memory; the fuzz harnesses lower it.
+void limit_read_memory(std::size_t bytes);  // 0: back to the default
+std::size_t read_memory_limit() noexcept;
+
 class Group;
 class Dataset;
 

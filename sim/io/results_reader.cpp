@@ -8,6 +8,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "io/read_watchdog.hpp"
 #include "io/results_writer.hpp"
 
 namespace incubsim::io {
@@ -149,7 +150,7 @@ class Comparison {
   }
 
   static std::vector<std::string> attribute_strings(const h5::Attribute& attribute, hid_t type, hid_t space,
-                                                    const std::string& path) {
+                                                    const std::string& path, const std::string& file) {
     const hssize_t count = H5Sget_simple_extent_npoints(space);
     if (count < 0) h5::fail("", path, "cannot read attribute");
     std::vector<std::string> out;
@@ -158,7 +159,10 @@ class Comparison {
       H5Tset_cset(memory.id(), H5Tget_cset(type));
       std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
       if (count > 0) {
-        h5::check(H5Aread(attribute.id(), memory.id(), pointers.data()), "", path, "cannot read attribute");
+        {
+          const h5::StringReadWatch watch(file);  // libhdf5 may loop forever on a damaged string heap
+          h5::check(H5Aread(attribute.id(), memory.id(), pointers.data()), "", path, "cannot read attribute");
+        }
         for (char* p : pointers) out.emplace_back(p != nullptr ? p : "");
         H5Dvlen_reclaim(memory.id(), space, H5P_DEFAULT, pointers.data());
       }
@@ -202,8 +206,8 @@ class Comparison {
       const h5::Dataspace space_b(b.check(H5Aget_space(attr_b.id()), what));
       if (H5Sextent_equal(space_a.id(), space_b.id()) <= 0) return differ(path, what + ": shapes differ");
       if (H5Tget_class(type_a.id()) == H5T_STRING) {
-        const auto values_a = attribute_strings(attr_a, type_a.id(), space_a.id(), path);
-        const auto values_b = attribute_strings(attr_b, type_b.id(), space_b.id(), path);
+        const auto values_a = attribute_strings(attr_a, type_a.id(), space_a.id(), path, a.file_path());
+        const auto values_b = attribute_strings(attr_b, type_b.id(), space_b.id(), path, b.file_path());
         for (std::size_t i = 0; i < values_a.size(); ++i)
           if (values_a[i] != values_b[i])
             return differ(path, what + ": \"" + values_a[i] + "\" vs \"" + values_b[i] + "\"");

@@ -173,6 +173,11 @@ void guarded(const char* where, Path&& path) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 1024 * 1024) return -1;
+  // A damaged file's extents may claim any number of rows: reads that would need more than 256 MiB
+  // are refused (a ResultsError) well below libFuzzer's -malloc_limit_mb=1024, as reads beyond the
+  // machine's memory are in incubsim itself.
+  static const bool limited = (incubsim::io::h5::limit_read_memory(std::size_t{256} << 20), true);
+  (void)limited;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   (void)resume_reference();
   const fs::path file = directory() / "input.h5";

@@ -154,6 +154,33 @@ TEST_CASE("h5: variable-length string datasets round-trip", "[io]") {
   CHECK_THROWS_AS(names.read<double>(), ResultsError);
 }
 
+TEST_CASE("h5: a read whose rows need more memory than one read may take is refused, naming the dataset", "[io]") {
+  TempDir dir;
+  const fs::path path = dir.path / "limit.h5";
+  {
+    h5::File file = h5::File::create(path);
+    file.create_dataset<double>("cube", {10}, 16).append(std::vector<double>(1000, 1.5));  // 100 rows of 80 bytes
+    file.create_group("scenarios").write_strings("names", std::vector<std::string>(100, "name"));
+  }
+  const h5::File file = h5::File::open(path);
+  const h5::Dataset cube = file.open_dataset("cube");
+  const h5::Dataset names = file.open_dataset("scenarios/names");
+  CHECK(h5::read_memory_limit() > (std::size_t{1} << 20));  // the default: this machine's memory
+  struct Restore {
+    ~Restore() { h5::limit_read_memory(0); }
+  } restore;
+  h5::limit_read_memory(2400);
+  CHECK(cube.read_rows<double>(0, 30).size() == 300);  // 2,400 bytes: just fits
+  CHECK_THROWS_WITH(cube.read<double>(), Catch::Contains("/cube: reading 100 rows of 10 values needs 8000 bytes") &&
+                                             Catch::Contains("the file is damaged or too large for this machine"));
+  CHECK_THROWS_WITH(names.read_strings(), Catch::Contains("/scenarios/names: reading 100 rows"));
+  CHECK(names.read_strings(0, 10).size() == 10);  // (a std::string and a pointer each, at least)
+  CHECK_THROWS_WITH(names.read_strings(95, 10), Catch::Contains("cannot read rows 95..105 of 100"));
+  h5::limit_read_memory(0);
+  CHECK(cube.read<double>().size() == 1000);
+  CHECK(names.read_strings().size() == 100);
+}
+
 TEST_CASE("h5: string and numeric attributes round-trip and can be replaced", "[io]") {
   TempDir dir;
   const fs::path path = dir.path / "attributes.h5";

@@ -183,12 +183,31 @@ ROWS = {
                                      "libhdf5 crashed reading"),
     "results-merge-libhdf5-crash": (["merge", "{out}", "{upstream}/results-h5hg-read-overlap.h5"], 2,
                                     "libhdf5 crashed reading"),
+    # A damaged string heap that makes libhdf5 1.10.8 loop forever (found by fuzz_results): the
+    # read is bounded by CPU time (INCUBSIM_STRING_READ_CPU_SECONDS, 1 s in these rows).
+    "results-info-libhdf5-hang": (["info", "{upstream}/results-h5hg-endless-loop.h5"], 2,
+                                  "libhdf5 did not finish reading strings from"),
+    "results-export-libhdf5-hang": (["export", "{upstream}/results-h5hg-endless-loop.h5", "--csv", "{csv}"], 2,
+                                    "results-h5hg-endless-loop.h5' within 1 s of CPU time"),
+    "results-merge-libhdf5-hang": (["merge", "{out}", "{upstream}/results-h5hg-endless-loop.h5"], 2,
+                                   "the file is damaged"),
+    "results-info-bad-string-read-limit": (["info", "{good}"], 2,
+                                           "INCUBSIM_STRING_READ_CPU_SECONDS must be a number of seconds"),
     "resume-parts-of-another-plan": (["sweep", "{small}", VARY, "--samples", "4", "-r", "1", "--resume", "-o", "{out}"], 2,
                                      "belong to a different command"),
     "resume-parts-without-manifest": (["run", "{small}", "-r", "1", "--resume", "-o", "{out}"], 2,
                                       "not an incubsim crash record"),
     "resume-output-of-another-command": (["run", "{small}", "-r", "1", "--resume", "-o", "{existing}"], 2,
                                          "no parts to resume"),
+}
+
+
+# Environment of the rows that need one (the rest run with the test's own environment).
+ROW_ENVIRONMENT = {
+    "results-info-libhdf5-hang": {"INCUBSIM_STRING_READ_CPU_SECONDS": "1"},
+    "results-export-libhdf5-hang": {"INCUBSIM_STRING_READ_CPU_SECONDS": "1"},
+    "results-merge-libhdf5-hang": {"INCUBSIM_STRING_READ_CPU_SECONDS": "1"},
+    "results-info-bad-string-read-limit": {"INCUBSIM_STRING_READ_CPU_SECONDS": "ten"},
 }
 
 
@@ -276,7 +295,9 @@ def test_malformed_input_is_refused_cleanly(tmp_path, results, row_id):
               "good": results["good"], "shard": results["shard"], "tmp": tmp_path, "csv": csv,
               "upstream": source / "tests" / "fuzz" / "upstream", "long": LONG_NAME}
     command = [binary, *[a.format(**values) for a in arguments]]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=tmp_path)
+    environment = {**os.environ, **ROW_ENVIRONMENT.get(row_id, {})}
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=tmp_path,
+                               env=environment)
     stderr = completed.stderr
     assert completed.returncode == code, (command, completed.stdout, stderr)
     assert fragment in stderr, (command, stderr)
