@@ -61,8 +61,6 @@ void limit_string_reads(double cpu_seconds) {
   limit_seconds.store(cpu_seconds);
 }
 
-double string_read_limit() noexcept { return limit_seconds.load(); }
-
 StringReadWatch::StringReadWatch(const std::string& file) noexcept {
   const double limit = limit_seconds.load();
   if (limit <= 0.0) return;

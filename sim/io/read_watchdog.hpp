@@ -17,7 +17,6 @@ namespace incubsim::io::h5 {
 
 // Limit each watched read to `cpu_seconds` of CPU time (0 turns the watch off).
 void limit_string_reads(double cpu_seconds);
-double string_read_limit() noexcept;
 
 class StringReadWatch {
  public:
