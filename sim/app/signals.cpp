@@ -11,19 +11,13 @@
 
 #include "engine/cancellation.hpp"
 #include "io/read_watchdog.hpp"
+#include "io/signal_safe.hpp"
 
 namespace incubsim::app {
 namespace {
 
-void say(const char* text, std::size_t length) noexcept {
-  // Only async-signal-safe calls here: write(2) and _exit(2).
-  while (length > 0) {
-    const ssize_t written = ::write(STDERR_FILENO, text, length);
-    if (written <= 0) return;
-    text += written;
-    length -= static_cast<std::size_t>(written);
-  }
-}
+// Only async-signal-safe calls in the handlers: write(2) and _exit(2).
+constexpr auto say = io::write_to_stderr;
 
 extern "C" void on_stop_signal(int signal) {
   if (engine::stop_requested()) {

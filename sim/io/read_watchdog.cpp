@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "io/signal_safe.hpp"
+
 namespace incubsim::io::h5 {
 namespace {
 
@@ -21,14 +23,7 @@ char watched_file[4096];
 char limit_text[32];
 std::atomic<int> watching{0};
 
-void say(const char* text, std::size_t length) noexcept {
-  while (length > 0) {
-    const ssize_t written = ::write(STDERR_FILENO, text, length);
-    if (written <= 0) return;
-    text += written;
-    length -= static_cast<std::size_t>(written);
-  }
-}
+constexpr auto say = write_to_stderr;
 
 extern "C" void on_read_timeout(int) {
   if (watching.load(std::memory_order_relaxed) == 0) return;  // a late tick after the read ended
