@@ -7,7 +7,8 @@
 # writes them to build-fuzz/fuzz-summary.tsv. A CI stage; see docs/reliability.md, "Fuzzing".
 #
 # libFuzzer stops at the first crash, timeout, out-of-memory or leak; the script then restarts it
-# from the grown corpus for the rest of the time (at most 20 times). Every such input
+# from the grown corpus for the rest of the time (at most 20 times), without that input (a leaking
+# one may have entered the corpus, and would stop every restart while the corpus loads). Every such input
 # (build-fuzz/fuzz-work/<target>/artifacts/, its report beside it as <input>.log) is classified by
 # its stack: "upstream" when the first frame that is either libhdf5 or incubsim's own code is in
 # libhdf5 (a crash inside libhdf5 itself: docs/reliability.md lists them), otherwise "ours".
@@ -83,26 +84,32 @@ for target in scenario results; do
     fi
     runs=$((runs + ${executed:-0}))
     [ "$fuzz_status" -ne 0 ] || continue
-    found=0
-    for artifact in "$work"/artifacts/*; do
-      case "$artifact" in *.log | */slow-unit-*) continue ;; esac
-      [ -f "$artifact" ] && [ ! -f "$artifact.log" ] || continue
-      found=1
-      crashes=$((crashes + 1))
-      # Replayed alone with full stacks (leaks included: libhdf5 has no frame pointers).
-      ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0:malloc_context_size=64" "$build/fuzz_$target" -runs=1 \
-        -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 "$artifact" > "$artifact.log" 2>&1 || true
-      grep -qE 'ERROR: |FINDING|ALARM|out-of-memory' "$artifact.log" || cp "$work/fuzz-$segment.log" "$artifact.log"
-      kind=$(classify "$artifact.log")
-      if [ "$kind" = upstream ]; then upstream=$((upstream + 1)); else ours=$((ours + 1)); fi
-      echo "fuzz: $target: $kind: $artifact: $(grep -m1 -E 'ERROR: |FINDING|ALARM|out-of-memory|leak' "$artifact.log" || echo '?')"
-    done
-    if [ "$found" -eq 0 ]; then
+    # The input this segment stopped at: libFuzzer names the file it wrote.
+    written=$(sed -nE 's/.*Test unit written to (artifacts\/[^ ]+).*/\1/p' "$work/fuzz-$segment.log" | tail -n 1)
+    artifact="$work/$written"
+    if [ -z "$written" ] || [ ! -f "$artifact" ]; then
       echo "fuzz: $target: libFuzzer failed (exit $fuzz_status) without an artifact; the end of $work/fuzz-$segment.log:" >&2
       tail -n 30 "$work/fuzz-$segment.log" >&2
       status=1
       break
     fi
+    # A leaking input may already be in the corpus (a leak is detected after the input was kept):
+    # take it out, or every restart would stop at it again while loading the corpus.
+    for input in "$work"/corpus/*; do
+      if cmp -s "$input" "$artifact"; then rm -f "$input"; fi
+    done
+    if [ -f "$artifact.log" ]; then  # the same input again (it was in the corpus): counted already
+      echo "fuzz: $target: again: $artifact (taken out of the corpus)"
+      continue
+    fi
+    crashes=$((crashes + 1))
+    # Replayed alone with full stacks (leaks included: libhdf5 has no frame pointers).
+    ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0:malloc_context_size=64" "$build/fuzz_$target" -runs=1 \
+      -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 "$artifact" > "$artifact.log" 2>&1 || true
+    grep -qE 'ERROR: |FINDING|ALARM|out-of-memory' "$artifact.log" || cp "$work/fuzz-$segment.log" "$artifact.log"
+    kind=$(classify "$artifact.log")
+    if [ "$kind" = upstream ]; then upstream=$((upstream + 1)); else ours=$((ours + 1)); fi
+    echo "fuzz: $target: $kind: $artifact: $(grep -m1 -E 'ERROR: |FINDING|ALARM|out-of-memory|leak' "$artifact.log" || echo '?')"
   done
   corpus=$(ls "$work/corpus" | wc -l)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "fuzz_$target" "$seconds" "$runs" "$corpus" "$crashes" "$ours" "$upstream" >> "$summary"
