@@ -251,12 +251,14 @@ std::atomic<std::size_t> memory_limit{0};  // 0: not set yet (physical memory)
 void limit_read_memory(std::size_t bytes) { memory_limit.store(bytes); }
 
 std::size_t read_memory_limit() noexcept {
+  static const std::size_t physical = [] {  // asked once: every read checks against it
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page_size = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page_size <= 0) return std::numeric_limits<std::size_t>::max();
+    return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size);
+  }();
   const std::size_t set = memory_limit.load();
-  if (set != 0) return set;
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long page_size = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page_size <= 0) return std::numeric_limits<std::size_t>::max();
-  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size);
+  return set != 0 ? set : physical;
 }
 
 // ------------------------------------------------------------------------------- Container
@@ -464,14 +466,15 @@ std::size_t Dataset::row_elements() const {
 }
 
 std::size_t Dataset::elements_in_rows(hsize_t count, std::size_t element_size) const {
+  const std::size_t per_row = row_elements();
   std::size_t elements = 0;
   std::size_t bytes = 0;
-  if (__builtin_mul_overflow(count, row_elements(), &elements) || __builtin_mul_overflow(elements, element_size, &bytes) ||
+  if (__builtin_mul_overflow(count, per_row, &elements) || __builtin_mul_overflow(elements, element_size, &bytes) ||
       bytes > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()))
     fail("its extents (" + std::to_string(count) + " rows) overflow memory sizes; the file is damaged");
-  if (bytes > read_memory_limit())
-    fail("reading " + std::to_string(count) + " rows of " + std::to_string(row_elements()) + " values needs " +
-         std::to_string(bytes) + " bytes, more than the " + std::to_string(read_memory_limit()) +
+  if (const std::size_t limit = read_memory_limit(); bytes > limit)
+    fail("reading " + std::to_string(count) + " rows of " + std::to_string(per_row) + " values needs " +
+         std::to_string(bytes) + " bytes, more than the " + std::to_string(limit) +
          " bytes of memory one read may take; the file is damaged or too large for this machine");
   return elements;
 }
@@ -555,13 +558,13 @@ std::vector<std::string> Dataset::read_strings(hsize_t first, hsize_t count) con
   if (rank() != 1) fail("not a 1-D string dataset");
   const bool variable = check(H5Tis_variable_str(type.id()), "cannot read strings") > 0;
   const std::size_t size = variable ? sizeof(char*) : H5Tget_size(type.id());
-  if (first > rows() || count > rows() - first)
-    fail("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count) + " of " +
-         std::to_string(rows()));
   elements_in_rows(count, sizeof(std::string) + size);  // the memory the strings need, at least
   std::vector<std::string> result;
   result.reserve(static_cast<std::size_t>(count));
-  if (count == 0) return result;
+  if (count == 0) {
+    read_rows_raw(H5T_NATIVE_UINT8, first, 0, nullptr);  // range check only
+    return result;
+  }
   if (variable) {
     const Datatype memory = vlen_string_type();
     check(H5Tset_cset(memory.id(), H5Tget_cset(type.id())), "cannot read strings");
