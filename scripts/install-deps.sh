@@ -28,8 +28,16 @@ if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all packages present"
   exit 0
 fi
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
 run_as_root=()
 [ "$(id -u)" -eq 0 ] || run_as_root=(sudo)
-"${run_as_root[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# apt prints hundreds of lines on a fresh machine: keep them in a log, show it only on failure.
+log=$(mktemp /tmp/incubsim-install-deps.XXXXXX.log)
+if ! { "${run_as_root[@]}" apt-get update -qq &&
+       DEBIAN_FRONTEND=noninteractive "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > "$log" 2>&1; then
+  cat "$log" >&2
+  echo "install-deps: apt-get failed (log above, kept in $log)" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "install-deps: installed ${#missing[@]} packages"
