@@ -60,7 +60,11 @@ NEW_KEYS = []
 
 # (pattern over digest keys, reason): differences made on purpose. A key matching a pattern may
 # differ, appear or disappear; every other key must have the recorded digest.
-EXPECTED_DIFFERENCES = []
+EXPECTED_DIFFERENCES = [
+    (r":scenarios/texts$", "issue 15: source strings cite docs/sources.md instead of documents outside the repository"),
+    (r":uncertainty/source$", "issue 15: source strings cite docs/sources.md instead of documents outside the repository"),
+    (r":@plan$", "issue 15: the plan fingerprint covers the scenario texts, whose source strings changed"),
+]
 
 
 def _digest_bytes(*parts):
