@@ -10,7 +10,7 @@
 - `analysis.report` — `python3 -m analysis.report FILE.h5 -o DIR`: the HTML report with figures.
 - `analysis.browser` — `python3 -m analysis.browser PAGE.html`: renders a page in headless
   Chromium, checks images and console, takes a screenshot.
-- `analysis.calibration` — measures the calibration figures of ../shared/CALIBRATION.md from a
+- `analysis.calibration` — measures the calibration figures of docs/sources.md (§E1-§E6) from a
   results file's /events, runs the calibration scenarios (scenarios/calibration/), tunes their
   parameters and writes docs/calibration.md.
 """

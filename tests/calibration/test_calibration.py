@@ -1,4 +1,4 @@
-"""The calibration figures of ../shared/CALIBRATION.md, checked within their bands.
+"""The calibration figures of docs/sources.md (§E1-§E6), checked within their bands.
 
 Runs the built binary on every scenario of scenarios/calibration/ with the seed and replications
 analysis/calibration.py uses for docs/calibration.md, measures each figure from /events and
