@@ -12,13 +12,18 @@
 #  4. peak RSS, wall time and file size of the small sweep at 1,000, 10,000 and 100,000 runs;
 #  5. runs per second of `compare` over every Yiyuan scenario (median of 3), and once with
 #     --robustness 16.
-# Usage: scripts/benchmark.sh [build-dir] [run] [sweep]   (no section named: both)
+#  Section `ab` (about 4 min; BEFORE=path/to/old/incubsim): the same figures for two binaries,
+#  medians of $REPEATS runs interleaved (old, new, old, new, ...) so machine load hits both alike:
+#  bench/large on one thread, the Yiyuan baseline at record events, compare over the Yiyuan
+#  scenarios and the small sweep, with the change in percent. A refactoring keeps every figure
+#  within 5% (issue 15).
+# Usage: scripts/benchmark.sh [build-dir] [run] [sweep] [ab]   (no section named: run and sweep)
 #   REPEATS=5 (sweep medians), MEMORY_SAMPLES="250 2500 25000" (lhs points x 4 replications).
 # Machine load skews timings: run on a quiet machine, and read medians, not single runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
-if [ $# -gt 0 ] && [ "$1" != run ] && [ "$1" != sweep ]; then build="$1"; shift; fi
+if [ $# -gt 0 ] && [ "$1" != run ] && [ "$1" != sweep ] && [ "$1" != ab ]; then build="$1"; shift; fi
 bin="$build/incubsim"
 sections="${*:-run sweep}"
 work=$(mktemp -d /tmp/incubsim-bench.XXXXXX)
@@ -142,10 +147,43 @@ sweep_section() {
   echo "| compare -r 200 --robustness 16 (once) | $(summary_field "$line" "runs,") | $(summary_field "$line" "s wall") s | $(summary_field "$line" "runs/s") | $(writer_share "$line")% |"
 }
 
+# $1: a binary; the rest: its arguments without -o. Prints the figure named by $AB_FIELD of the summary line.
+ab_figure() {
+  local binary="$1"
+  shift
+  summary_field "$("$binary" "$@" -q --force -o "$work/ab.h5" | tail -n 1)" "$AB_FIELD"
+}
+
+ab_row() {  # $1: label, $2: summary field; the rest: incubsim arguments
+  local label="$1" before=() after=()
+  AB_FIELD="$2"
+  shift 2
+  for _ in $(seq "$repeats"); do
+    before+=("$(ab_figure "$BEFORE" "$@")")
+    after+=("$(ab_figure "$bin" "$@")")
+  done
+  awk -v l="$label" -v f="$AB_FIELD" -v a="$(median "${before[@]}")" -v b="$(median "${after[@]}")" \
+    'BEGIN { printf "| %s | %s | %.1f | %.1f | %+.1f%% |\n", l, f, a, b, 100 * (b - a) / a }'
+}
+
+ab_section() {
+  [ -x "${BEFORE:-}" ] || { echo "benchmark.sh ab: set BEFORE to the incubsim binary to compare with" >&2; exit 2; }
+  echo
+  echo "Before ($BEFORE) and after ($bin), medians of $repeats interleaved runs:"
+  echo
+  echo "| figure | unit | before | after | change |"
+  echo "|---|---|---|---|---|"
+  ab_row "bench/large, 1 thread, record events" "venture-months/s" run scenarios/bench/large.toml -r 1 --threads 1 --record events
+  ab_row "Yiyuan baseline, 400 runs, all threads, record events" "runs/s" run scenarios/yiyuan/baseline-4n.toml -r 400 --record events
+  ab_row "compare over the Yiyuan scenarios, -r 50, record indicators" "runs/s" compare scenarios/yiyuan/*.toml -r 50 --record indicators
+  ab_row "small sweep, 2,000 runs, all threads, record events" "runs/s" "${small_sweep[@]}"
+}
+
 for section in $sections; do
   case "$section" in
     run) run_section ;;
     sweep) sweep_section ;;
-    *) echo "benchmark.sh: unknown section '$section' (known: run, sweep)" >&2; exit 2 ;;
+    ab) ab_section ;;
+    *) echo "benchmark.sh: unknown section '$section' (known: run, sweep, ab)" >&2; exit 2 ;;
   esac
 done
