@@ -12,17 +12,27 @@
 #include "model/phases/residence.hpp"
 
 namespace incubsim::model {
+namespace {
 
-void application_and_admission(RunState& state, const MonthContext& context) {
-  const ModelSetup& setup = context.setup;
-  const auto& stages = setup.parameters.stages;
-  // Open carriers of each kind, in carrier order.
-  std::array<std::vector<int>, carrier_kind_count> open_by_kind;
+// Open carriers of each kind, in carrier order.
+using OpenCarriers = std::array<std::vector<int>, carrier_kind_count>;
+
+// The month's open carriers by kind; last month's applicants are cleared.
+OpenCarriers open_carriers_by_kind(RunState& state, const ModelSetup& setup) {
+  OpenCarriers open_by_kind;
   for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
     state.applicants[c].clear();
     state.carriers[c].applicants_this_month = state.carriers[c].admitted_this_month = 0;
     if (state.carriers[c].open) open_by_kind[static_cast<std::size_t>(setup.carriers[c].kind)].push_back(static_cast<int>(c));
   }
+  return open_by_kind;
+}
+
+// Eligible ventures that know of the programme apply to one open carrier serving their sector,
+// with the carrier's view of them (signal and score); demand nobody serves is counted.
+void gather_applications(RunState& state, const MonthContext& context, const OpenCarriers& open_by_kind) {
+  const ModelSetup& setup = context.setup;
+  const auto& stages = setup.parameters.stages;
   // Number of open carriers of each kind that admit each sector, counted once a month.
   const std::size_t sector_count = setup.parameters.sectors.size();
   std::vector<int> serving_table(carrier_kind_count * sector_count, 0);
@@ -94,7 +104,12 @@ void application_and_admission(RunState& state, const MonthContext& context) {
     if (carrier.objective == SelectionObjective::policy_fit) score = signal + 2.0 * v.technology;
     state.applicants[static_cast<std::size_t>(chosen)].push_back(Applicant{score, signal, index, base_graduate});
   }
+}
 
+// Carriers rank their applicants and admit up to capacity.
+void admit_applicants(RunState& state, const MonthContext& context, const OpenCarriers& open_by_kind) {
+  const ModelSetup& setup = context.setup;
+  const IntegrationParameters& integration = setup.parameters.integration;
   // Carriers admit in a fixed order (later stages first, then carrier order); ties go to the
   // lower venture index, so the result does not depend on how applicants were gathered.
   for (int kind = carrier_kind_count - 1; kind >= 0; --kind) {
@@ -139,6 +154,14 @@ void application_and_admission(RunState& state, const MonthContext& context) {
       }
     }
   }
+}
+
+}  // namespace
+
+void application_and_admission(RunState& state, const MonthContext& context) {
+  const OpenCarriers open_by_kind = open_carriers_by_kind(state, context.setup);
+  gather_applications(state, context, open_by_kind);
+  admit_applicants(state, context, open_by_kind);
 }
 
 }  // namespace incubsim::model
