@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -312,4 +315,29 @@ TEST_CASE("Every open carrier of a kind can receive applicants, not only the fir
     CHECK(admissions[c] > 0);
   }
   CHECK(nurseries == 5);
+}
+
+TEST_CASE("docs/odd.md's schedule table lists the phases of monthly_schedule in order, each with its file", "[model]") {
+  std::ifstream odd(scenario_path("docs/odd.md"));
+  REQUIRE(odd);
+  std::vector<std::pair<std::string, std::string>> rows;  // phase name, file under sim/model/
+  std::string line;
+  const int phases = static_cast<int>(std::size(model::monthly_schedule));
+  for (int number = 1; number <= phases && std::getline(odd, line);) {
+    const std::string prefix = "| " + std::to_string(number) + " | `";
+    if (line.rfind(prefix, 0) != 0) continue;
+    const std::size_t name_end = line.find('`', prefix.size());
+    const std::size_t file_start = line.find("(`", name_end);
+    const std::size_t file_end = line.find("`)", file_start);
+    if (name_end == std::string::npos || file_start == std::string::npos || file_end == std::string::npos) break;
+    rows.emplace_back(line.substr(prefix.size(), name_end - prefix.size()), line.substr(file_start + 2, file_end - file_start - 2));
+    ++number;
+  }
+  REQUIRE(rows.size() == std::size(model::monthly_schedule));
+  for (std::size_t p = 0; p < rows.size(); ++p) {
+    INFO(rows[p].first);
+    CHECK(rows[p].first == model::monthly_schedule[p].name);
+    CHECK(rows[p].second == "phases/" + rows[p].first + ".cpp");
+    CHECK(std::filesystem::exists(scenario_path("sim/model/" + rows[p].second)));
+  }
 }
