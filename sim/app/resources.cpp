@@ -15,6 +15,7 @@
 #include "app/commands.hpp"
 #include "engine/simulation.hpp"
 #include "io/results_writer.hpp"
+#include "model/population.hpp"
 #include "model/setup.hpp"
 
 namespace incubsim::app {
@@ -62,15 +63,6 @@ std::uint64_t to_bytes(double value) {
   if (!(value > 0.0)) return 0;
   if (value >= 1.8e19) return std::numeric_limits<std::uint64_t>::max();
   return static_cast<std::uint64_t>(std::ceil(value));
-}
-
-// Expected ventures of a setup: initial residents, potential entrants, programme talents.
-double expected_ventures(const model::ModelSetup& setup) {
-  double ventures = 0.0;
-  for (const auto& carrier : setup.parameters.carriers) ventures += std::max(carrier.initial_residents, 0);
-  for (std::size_t s = 0; s < setup.parameters.sources.size(); ++s) ventures += setup.potential_per_month(s) * setup.months;
-  ventures += static_cast<double>(setup.parameters.talent.talents_per_year) * (setup.months / 12 + 1);
-  return ventures;
 }
 
 std::uint64_t read_u64(const std::string& text, bool& ok) {
@@ -125,7 +117,7 @@ const char* level_name(io::RecordLevel level) { return io::record_level_name(lev
 RunFootprint pilot_run(const engine::ScenarioSchedule& schedule, const engine::RunSpec& spec, double budget_venture_months) {
   const model::ModelSetup& base = schedule.base();
   double heaviest = 0.0;
-  for (const auto& epoch : schedule.epochs) heaviest = std::max(heaviest, expected_ventures(*epoch.second) * base.months);
+  for (const auto& epoch : schedule.epochs) heaviest = std::max(heaviest, model::expected_ventures_if_every_entrant_starts(*epoch.second) * base.months);
   double fraction = 1.0;
   if (heaviest > budget_venture_months) fraction = budget_venture_months / heaviest;
   const io::RecordLevel level = io::RecordLevel::events;  // trajectory rows are the venture-months

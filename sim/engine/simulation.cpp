@@ -5,7 +5,8 @@
 
 #include "engine/cancellation.hpp"
 #include "model/indicators.hpp"
-#include "model/processes.hpp"
+#include "model/initial_state.hpp"
+#include "model/monthly_schedule.hpp"
 
 namespace incubsim::engine {
 

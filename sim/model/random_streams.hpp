@@ -99,7 +99,9 @@ class Stream {
   bool bernoulli(double probability) noexcept { return uniform() < probability; }
   // Uniform on [0, 1) with 32 random bits: enough resolution for yes/no decisions.
   static double uniform32(std::uint32_t bits) noexcept { return bits * 0x1.0p-32; }
-  double normal(double mean = 0.0, double sd = 1.0) {
+  // Out of line on purpose: with a phase per file, GCC inlines the ziggurat into each phase's
+  // loop, which runs more instructions than one shared copy (callgrind on bench/large.toml).
+  [[gnu::noinline]] double normal(double mean = 0.0, double sd = 1.0) {
     return boost::random::normal_distribution<double>(mean, sd)(*this);
   }
   std::uint32_t poisson(double mean) {

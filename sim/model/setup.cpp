@@ -5,7 +5,8 @@
 #include <cstdio>
 
 #include "model/indicators.hpp"
-#include "model/processes.hpp"
+#include "model/phases/exits.hpp"
+#include "model/population.hpp"
 #include "model/random_streams.hpp"
 
 namespace incubsim::model {
@@ -51,23 +52,6 @@ double ModelSetup::potential_per_month(std::size_t source) const {
   double mean = parameters.sources[source].potential_per_month;
   if (static_cast<int>(source) == spin_off_source) mean += parameters.platforms.platforms * parameters.platforms.spin_offs_per_platform_year / 12.0;
   return mean * parameters.simulation.potential_scale;
-}
-
-std::uint64_t ModelSetup::entrant_bound(std::size_t source) const {
-  // The Poisson mean plus ten standard deviations, every month.
-  const double mean = potential_per_month(source);
-  return static_cast<std::uint64_t>(std::min((mean + 10.0 * std::sqrt(mean) + 1.0) * months, 1.8e19));
-}
-
-std::uint64_t ModelSetup::venture_bound() const {
-  // Initial residents, every potential entrant a run could plausibly draw, programme talents.
-  std::uint64_t bound = 0;
-  for (const auto& carrier : parameters.carriers) {
-    bound += static_cast<std::uint64_t>(std::max(carrier.initial_residents, 0));
-  }
-  for (std::size_t s = 0; s < parameters.sources.size(); ++s) bound += entrant_bound(s);
-  bound += static_cast<std::uint64_t>(parameters.talent.talents_per_year) * static_cast<std::uint64_t>(months / 12 + 1);
-  return bound;
 }
 
 ModelSetup resolve(const ModelParameters& parameters) {
@@ -201,9 +185,9 @@ ModelSetup resolve(const ModelParameters& parameters) {
     }
   }
   for (std::size_t s = 0; s < parameters.sources.size(); ++s) {
-    if (setup.entrant_bound(s) >= CounterWidths::max_entrants_per_source) {
+    if (potential_entrants_upper_bound(setup, s) >= CounterWidths::max_entrants_per_source) {
       throw ResolveError("source.potential_per_month", parameters.sources[s].id,
-                         "source '" + parameters.sources[s].id + "' could draw up to " + std::to_string(setup.entrant_bound(s)) +
+                         "source '" + parameters.sources[s].id + "' could draw up to " + std::to_string(potential_entrants_upper_bound(setup, s)) +
                              " potential entrants, beyond the RNG counter's " + std::to_string(CounterWidths::entrant_number_bits) +
                              "-bit entrant numbers; lower its rate, the scale or the horizon");
     }

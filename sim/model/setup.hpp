@@ -95,15 +95,11 @@ struct ModelSetup {
   const CarrierParameters& carrier_parameters(int carrier) const {
     return parameters.carriers[static_cast<std::size_t>(carriers[static_cast<std::size_t>(carrier)].parameter_index)];
   }
-  // Upper bound on ventures a run can create (for the RNG width check and memory planning).
-  std::uint64_t venture_bound() const;
   // The population cap (docs/odd.md §7.2, "Population cap"): a run never holds more ventures
   // than this (about 0.6 GB of venture state). run, compare and sweep refuse a scenario whose
-  // expected ventures exceed it up front (scenario::check_population, exit 2); a run that crosses
-  // it anyway stops with PopulationExploded (add_venture; exit 1).
+  // expected ventures (model/population.hpp) exceed it up front (scenario::check_population,
+  // exit 2); a run that crosses it anyway stops with PopulationExploded (add_venture; exit 1).
   static constexpr std::uint64_t max_ventures_per_run = std::uint64_t{1} << 22;
-  // Upper bound on one source's potential entrants over the horizon (RNG entrant-number check).
-  std::uint64_t entrant_bound(std::size_t source) const;
   // Mean potential entrants a month of a source, platforms' spin-offs included.
   double potential_per_month(std::size_t source) const;
   std::string month_label(int month_index) const;

@@ -1,6 +1,6 @@
 #pragma once
 // The state of one run: ventures and carriers as plain structs in contiguous arrays.
-// Processes (model/processes.hpp) are free functions over this state.
+// The monthly phases (model/monthly_schedule.hpp) are free functions over this state.
 
 #include <array>
 #include <cstdint>

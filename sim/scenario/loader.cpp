@@ -8,6 +8,7 @@
 #include <utility>
 #include <toml++/toml.h>
 
+#include "model/population.hpp"
 #include "model/random_streams.hpp"
 #include "scenario/keys.hpp"
 #include "scenario/registry.hpp"
@@ -949,28 +950,20 @@ Scenario load_scenario(const fs::path& path, const std::vector<std::string>& ove
 void check_population(const Scenario& scenario) {
   const model::ModelSetup& base = scenario.setup;
   const int months = base.months;
-  // Mean entrants a month of each source, times its entry probability (with the zero-cost-entry
-  // boost), summed over the months each epoch is in force.
-  auto entrants_per_month = [](const model::ModelSetup& setup, std::size_t s) {
-    const model::PolicyParameters& policy = setup.parameters.policy;
-    const double boost = policy.zero_cost_entry ? 1.0 + policy.zero_cost_entry_boost : 1.0;
-    return setup.potential_per_month(s) * std::min(1.0, setup.parameters.sources[s].entry_probability * boost);
-  };
-  const std::size_t sources = base.parameters.sources.size();
-  std::vector<double> by_source(sources, 0.0);
+  // Each epoch counts for the months it is in force.
+  std::vector<model::SetupInForce> in_force;
   for (std::size_t e = 0; e < scenario.epochs.size(); ++e) {
     const int first = scenario.epochs[e].first_month;
     const int end = e + 1 < scenario.epochs.size() ? scenario.epochs[e + 1].first_month : months;
-    for (std::size_t s = 0; s < sources; ++s) by_source[s] += entrants_per_month(scenario.epochs[e].setup, s) * std::max(end - first, 0);
+    in_force.push_back({scenario.epochs[e].setup, std::max(end - first, 0)});
   }
-  if (scenario.epochs.empty()) {
-    for (std::size_t s = 0; s < sources; ++s) by_source[s] = entrants_per_month(base, s) * months;
-  }
-  double expected = static_cast<double>(base.parameters.talent.talents_per_year) * (months / 12 + 1);
-  for (const auto& carrier : base.parameters.carriers) expected += std::max(carrier.initial_residents, 0);
+  if (scenario.epochs.empty()) in_force.push_back({base, months});
+  const model::ExpectedPopulation population = model::expected_population(base, in_force);
+  const double expected = population.ventures;
+  const std::vector<double>& by_source = population.entrants_by_source;
+  const std::size_t sources = by_source.size();
   std::size_t largest = 0;
   for (std::size_t s = 0; s < sources; ++s) {
-    expected += by_source[s];
     if (by_source[s] > by_source[largest]) largest = s;
   }
   if (expected <= static_cast<double>(model::ModelSetup::max_ventures_per_run)) return;
@@ -1034,10 +1027,10 @@ Scenario load(const fs::path& path, const std::vector<std::string>& overrides, b
                  "horizon of " + std::to_string(scenario.setup.months) + " months exceeds the results file's 16-bit month columns (at most 32767)");
   }
   auto too_many_ventures = [](const model::ModelSetup& setup) {
-    return "up to " + std::to_string(setup.venture_bound()) + " ventures could enter over the horizon, beyond the " +
+    return "up to " + std::to_string(model::ventures_upper_bound(setup)) + " ventures could enter over the horizon, beyond the " +
            std::to_string(Widths::entity_id_bits) + "-bit entity ids of the RNG counter; lower the rates, scale or horizon";
   };
-  if (scenario.setup.venture_bound() >= Widths::max_entities) {
+  if (model::ventures_upper_bound(scenario.setup) >= Widths::max_entities) {
     problems.add(locate(merged, model::ResolveError("source.potential_per_month", "", ""), file), "source.potential_per_month",
                  too_many_ventures(scenario.setup));
   }
@@ -1078,7 +1071,7 @@ Scenario load(const fs::path& path, const std::vector<std::string>& overrides, b
     if (const std::string difference = shape_difference(scenario.setup, epoch.setup); !difference.empty()) {
       problems.add(changes.front()->value_at, first_change.key, "from " + first_change.date + " the model would change shape: " + difference);
     }
-    if (epoch.setup.venture_bound() >= Widths::max_entities) {
+    if (model::ventures_upper_bound(epoch.setup) >= Widths::max_entities) {
       const ScheduleEntry& entry = culprit(changes, "source.potential_per_month", "");
       problems.add(entry.value_at, entry.change.key, "from " + entry.change.date + ": " + too_many_ventures(epoch.setup));
     }

@@ -47,7 +47,7 @@ std::vector<std::string> element_field_names(const std::string& table) {
 
 // Keys the model reads only when it creates a run's state (model::initialise), so a change
 // after the start would silently do nothing: "carrier.level" is a field of every carrier.
-// Keep in step with sim/model/processes.cpp's initialise().
+// Keep in step with sim/model/initial_state.cpp's initialise().
 struct InitialOnly {
   const char* key;
   const char* reason;

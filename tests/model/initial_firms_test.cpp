@@ -1,8 +1,8 @@
 // The firms present at the start, construction delays and demand-opened carriers
-// (sim/model/setup.cpp, processes.cpp initialise(), calendar.cpp open_carriers): what makes a
+// (sim/model/setup.cpp, initial_state.cpp initialise(), phases/carriers_over_time.cpp open_carriers): what makes a
 // scenario without a carrier comparable with one that has it (common random numbers).
 
-#include "model/processes.hpp"
+#include "model/initial_state.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,6 +13,7 @@
 
 #include "engine/simulation.hpp"
 #include "io/results.hpp"
+#include "model/population.hpp"
 #include "model/state.hpp"
 #include "scenario/loader.hpp"
 
@@ -119,7 +120,7 @@ TEST_CASE("A disabled carrier's initial residents are resolved as firms outside 
   CHECK(setup.initial_firms[1].carrier == carrier_index(setup, "test-incubator"));
   CHECK(setup.initial_firms[1].parameter_index == 1);
   CHECK(setup.initial_firms[1].count == 3);
-  CHECK(setup.venture_bound() == load("scenarios/test/small.toml", two_carriers_of_firms).setup.venture_bound());
+  CHECK(model::ventures_upper_bound(setup) == model::ventures_upper_bound(load("scenarios/test/small.toml", two_carriers_of_firms).setup));
 }
 
 TEST_CASE("A disabled carrier's firms exist at month 0 outside carriers, with the attributes they have when it is enabled", "[model]") {

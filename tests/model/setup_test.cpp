@@ -3,7 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "model/indicators.hpp"
-#include "model/processes.hpp"
+#include "model/phases/exits.hpp"
+#include "model/population.hpp"
 
 using namespace incubsim;
 
@@ -122,13 +123,13 @@ TEST_CASE("The hazard table equals monthly_hazard at every age", "[model]") {
   }
 }
 
-TEST_CASE("venture_bound covers initial residents and the entrants' upper tail", "[model]") {
+TEST_CASE("ventures_upper_bound covers initial residents and the entrants' upper tail", "[model]") {
   model::ModelParameters p = minimal();
   p.carriers[0].opening = "2021-07";
   p.carriers[0].initial_residents = 7;
   const model::ModelSetup setup = model::resolve(p);
   // 7 residents + 18 months x (4 + 10 sqrt(4) + 1) = 7 + 450.
-  CHECK(setup.venture_bound() == 457);
+  CHECK(model::ventures_upper_bound(setup) == 457);
 }
 
 TEST_CASE("resolve rejects revenue for teams: only registered firms sell", "[model]") {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/simulation.hpp"
+#include "model/population.hpp"
 #include "model/random_streams.hpp"
 
 using namespace incubsim;
@@ -261,9 +262,9 @@ TEST_CASE("A population beyond the RNG's entrant numbers is rejected", "[scenari
   CHECK(problem.line > 0);
   // A scale whose entrants fit each source's 2^28 numbers over the plan's 54 months loads.
   const scenario::Scenario scaled = scenario::load_scenario(baseline, {"simulation.potential_scale=2e5"});
-  CHECK(scaled.setup.venture_bound() > std::uint64_t{100'000'000});
+  CHECK(model::ventures_upper_bound(scaled.setup) > std::uint64_t{100'000'000});
   for (std::size_t s = 0; s < scaled.setup.parameters.sources.size(); ++s) {
-    CHECK(scaled.setup.entrant_bound(s) < model::CounterWidths::max_entrants_per_source);
+    CHECK(model::potential_entrants_upper_bound(scaled.setup, s) < model::CounterWidths::max_entrants_per_source);
   }
 }
 

@@ -1,11 +1,16 @@
-// Phase 6, finance: firms short of runway seek money. Private investors and the government
-// guidance fund screen applicants on noisy quality signals within their monthly capacity and
-// capital; banks lend to firms with revenue, and with a public guarantee also to residents.
+// Phase 6, finance (docs/odd.md §7.6): firms short of runway seek money. Banks lend to firms
+// with revenue, and with a public guarantee also to residents (loans.hpp); the others that know
+// of investors apply to them. Private investors and the government guidance fund screen
+// applicants on noisy quality signals within their monthly capacity and capital.
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
-#include "model/processes.hpp"
+#include "model/monthly_schedule.hpp"
+#include "model/phases/awareness.hpp"
+#include "model/phases/budgets.hpp"
+#include "model/phases/loans.hpp"
 
 namespace incubsim::model {
 namespace {
@@ -44,16 +49,7 @@ void finance(RunState& state, const MonthContext& context) {
     if (!v.registered) continue;
     const double monthly_costs = d.other_costs_per_month + v.headcount * d.wage_per_month;
     if (v.cash >= f.runway_months * monthly_costs) continue;
-    // Bank loan first: revenue (halved with a public guarantee for carrier residents), no loan running.
-    const double revenue_needed = f.loan_min_revenue * (f.loan_guarantee_share > 0.0 && v.carrier >= 0 ? 0.5 : 1.0);
-    if (v.loan_balance <= 0.0F && v.revenue >= revenue_needed && f.loan_amount > 0.0) {
-      v.loan_balance = static_cast<float>(f.loan_amount);
-      v.loan_months_left = static_cast<std::int16_t>(f.loan_term_months);
-      v.cash = static_cast<float>(v.cash + f.loan_amount);
-      state.flows.loans += 1;
-      context.sink.emit(context.month, index, EventKind::loan, v.stage, v.stage, v.carrier, static_cast<float>(f.loan_amount));
-      continue;
-    }
+    if (grant_bank_loan(state, context, index, v)) continue;  // a bank loan first (loans.hpp)
     if (state.budgets.investors <= 0.0 && state.budgets.guidance_fund <= 0.0) continue;  // no money to ask for
     // Investors: only ventures that know of them apply (Internet+ and the base's shared
     // investor network raise that).

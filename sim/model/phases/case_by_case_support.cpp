@@ -1,8 +1,9 @@
-// Phase 8, case-by-case support (一事一议): high-growth residents of the base get land, finance
-// or fiscal support — as cash here, plus a lower relocation hazard — while the year's budget
-// lasts. Lowest venture index first among those that qualify in a month.
+// Phase 8, case-by-case support (一事一议, docs/odd.md §7.8): high-growth residents of the base
+// get land, finance or fiscal support — as cash here, plus a lower relocation hazard — while
+// the year's budget lasts. Lowest venture index first among those that qualify in a month.
 
-#include "model/processes.hpp"
+#include "model/monthly_schedule.hpp"
+#include "model/phases/budgets.hpp"
 
 namespace incubsim::model {
 
