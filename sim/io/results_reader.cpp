@@ -418,9 +418,9 @@ void for_each_run_summary(const fs::path& path, const std::function<void(const R
 
 void for_each_run_summary(const fs::path& path, const ResultsHeader& expected, const std::function<void(const RunOutput&)>& visit) {
   const h5::File file = open_results(path);
-  // The /runs columns of every run (their indicators and target results are read one run at a time).
-  std::vector<RunOutput> runs = table_at(file, "/runs", schema::run_columns());
-  const std::size_t n = runs.size();
+  const schema::TableReader<RunOutput> runs(file, "/runs", schema::run_columns(), file.read_attribute<std::int32_t>("format_version"),
+                                            path.string());
+  const hsize_t n = runs.rows();
   const h5::Dataset values = file.open_dataset("/indicators/values");
   const h5::Dataset met = file.open_dataset("/targets/met");
   if (values.rows() != n || met.rows() != n)
@@ -428,20 +428,27 @@ void for_each_run_summary(const fs::path& path, const ResultsHeader& expected, c
                        "a different number of runs than /runs/run");
   const std::size_t per_run_values = values.row_elements();
   const std::size_t per_run_targets = met.row_elements();
-  for (std::size_t r = 0; r < n; ++r) {
-    RunOutput& run = runs[r];
-    run.indicators = values.read_rows<double>(r, 1);
-    run.targets_met = met.read_rows<std::uint8_t>(r, 1);
-    if (run.indicators.size() != per_run_values || run.targets_met.size() != per_run_targets)
-      throw ResultsError(path.string() + ": run " + std::to_string(run.run) + " has a bad shape");
-    try {
-      validate_run(expected, run);
-    } catch (const ResultsError& error) {
-      throw ResultsError(path.string() + ": " + error.what());
+  // The /runs columns a block of runs at a time, their indicators and target results a run at a
+  // time: memory stays bounded whatever the file's size.
+  constexpr hsize_t runs_per_block = 4096;
+  for (hsize_t first = 0; first < n; first += runs_per_block) {
+    std::vector<RunOutput> block = runs.read(first, std::min(runs_per_block, n - first));
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      RunOutput& run = block[i];
+      const hsize_t r = first + i;
+      run.indicators = values.read_rows<double>(r, 1);
+      run.targets_met = met.read_rows<std::uint8_t>(r, 1);
+      if (run.indicators.size() != per_run_values || run.targets_met.size() != per_run_targets)
+        throw ResultsError(path.string() + ": run " + std::to_string(run.run) + " has a bad shape");
+      try {
+        validate_run(expected, run);
+      } catch (const ResultsError& error) {
+        throw ResultsError(path.string() + ": " + error.what());
+      }
+      visit(run);
+      run.indicators = {};
+      run.targets_met = {};
     }
-    visit(run);
-    run.indicators = {};  // memory holds one run's indicators, whatever the file's size
-    run.targets_met = {};
   }
 }
 

@@ -267,25 +267,41 @@ INCUBSIM_SCHEMA_ROW(ComparisonRow)
 INCUBSIM_SCHEMA_ROW(RobustnessRow)
 #undef INCUBSIM_SCHEMA_ROW
 
+namespace {
+
+// The tables docs/output-format.md shows, by the group name its markers use.
+struct DocumentedTable {
+  std::string_view group;
+  std::string (*markdown)();
+};
+constexpr DocumentedTable documented_tables[] = {
+    {"runs", [] { return markdown(run_columns()); }},
+    {"events", [] { return markdown(event_columns()); }},
+    {"trajectories", [] { return markdown(trajectory_columns()); }},
+    {"targets", [] { return markdown(target_columns()); }},
+    {"carriers", [] { return markdown(carrier_columns()); }},
+    {"uncertainty", [] { return markdown(uncertainty_columns()); }},
+    {"summary/targets", [] { return markdown(target_attainment_columns()); }},
+    {"summary/outcomes", [] { return markdown(outcome_columns()); }},
+    {"compare", [] { return markdown(comparison_columns()); }},
+    {"robustness/summary", [] { return markdown(robustness_summary_columns()); }},
+};
+
+}  // namespace
+
 std::vector<std::string> table_groups() {
-  return {"runs",        "events",          "trajectories",     "targets", "carriers",
-          "uncertainty", "summary/targets", "summary/outcomes", "compare", "robustness/summary"};
+  std::vector<std::string> groups;
+  for (const DocumentedTable& table : documented_tables) groups.emplace_back(table.group);
+  return groups;
 }
 
 std::string table_markdown(std::string_view group) {
-  if (group == "runs") return markdown(run_columns());
-  if (group == "events") return markdown(event_columns());
-  if (group == "trajectories") return markdown(trajectory_columns());
-  if (group == "targets") return markdown(target_columns());
-  if (group == "carriers") return markdown(carrier_columns());
-  if (group == "uncertainty") return markdown(uncertainty_columns());
-  if (group == "summary/targets") return markdown(target_attainment_columns());
-  if (group == "summary/outcomes") return markdown(outcome_columns());
-  if (group == "compare") return markdown(comparison_columns());
-  if (group == "robustness/summary") return markdown(robustness_summary_columns());
-  throw std::invalid_argument("no results table '" + std::string(group) +
-                              "' (one of: runs, events, trajectories, targets, carriers, uncertainty, "
-                              "summary/targets, summary/outcomes, compare, robustness/summary)");
+  for (const DocumentedTable& table : documented_tables)
+    if (table.group == group) return table.markdown();
+  std::string known;
+  for (const DocumentedTable& table : documented_tables)
+    known += (known.empty() ? "" : ", ") + std::string(table.group);
+  throw std::invalid_argument("no results table '" + std::string(group) + "' (one of: " + known + ")");
 }
 
 }  // namespace incubsim::io::schema

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "io/hdf5.hpp"
@@ -83,42 +84,61 @@ void write_table(h5::Group& group, Columns<Row> columns, const std::vector<Row>&
   }
 }
 
-// The rows of the table at `group_path` ("/events"). A column the file lacks because it was
-// written before the column's since_version keeps its default in every row; any other missing
-// column, or columns of different lengths, throw ResultsError naming `where`.
+// Reads the table at `group_path` ("/events") row range by row range. A column the file lacks
+// because it was written before the column's since_version keeps its default in every row; any
+// other missing column, or columns of different lengths, throw ResultsError naming `where`.
+template <typename Row>
+class TableReader {
+ public:
+  TableReader(const h5::Container& file, const std::string& group_path, Columns<Row> columns, int format_version,
+              const std::string& where) {
+    for (const Column<Row>& column : columns) {
+      const std::string path = group_path + "/" + std::string(column.name);
+      if (column.since_version > format_version && !file.exists(path.substr(1))) continue;
+      h5::Dataset dataset = file.open_dataset(path);
+      if (columns_.empty()) rows_ = dataset.rows();
+      if (dataset.rows() != rows_) throw ResultsError(where + ": " + group_path + " columns have different lengths");
+      columns_.emplace_back(&column, std::move(dataset));
+    }
+  }
+
+  hsize_t rows() const noexcept { return rows_; }
+
+  // Rows [first, first + count).
+  std::vector<Row> read(hsize_t first, hsize_t count) const {
+    std::vector<Row> rows(static_cast<std::size_t>(count));
+    for (const auto& [column, dataset] : columns_) {
+      std::visit(
+          [&](auto member) {
+            using Value = MemberValue<decltype(member)>;
+            std::vector<detail::Stored<Value>> values;
+            if constexpr (std::is_same_v<Value, std::string>)
+              values = dataset.read_strings(first, count);
+            else
+              values = dataset.template read_rows<detail::Stored<Value>>(first, count);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+              if constexpr (std::is_same_v<Value, bool>)
+                rows[i].*member = values[i] != 0;
+              else
+                rows[i].*member = std::move(values[i]);
+            }
+          },
+          column->field);
+    }
+    return rows;
+  }
+
+ private:
+  std::vector<std::pair<const Column<Row>*, h5::Dataset>> columns_;
+  hsize_t rows_ = 0;
+};
+
+// Every row of the table at `group_path`, as TableReader reads them.
 template <typename Row>
 std::vector<Row> read_table(const h5::Container& file, const std::string& group_path, Columns<Row> columns,
                             int format_version, const std::string& where) {
-  std::vector<Row> rows;
-  bool sized = false;
-  for (const Column<Row>& column : columns) {
-    const std::string path = group_path + "/" + std::string(column.name);
-    if (column.since_version > format_version && !file.exists(path.substr(1))) continue;
-    const h5::Dataset dataset = file.open_dataset(path);
-    std::visit(
-        [&](auto member) {
-          using Value = MemberValue<decltype(member)>;
-          std::vector<detail::Stored<Value>> values;
-          if constexpr (std::is_same_v<Value, std::string>)
-            values = dataset.read_strings();
-          else
-            values = dataset.read<detail::Stored<Value>>();
-          if (!sized) {
-            rows.resize(values.size());
-            sized = true;
-          }
-          if (values.size() != rows.size())
-            throw ResultsError(where + ": " + group_path + " columns have different lengths");
-          for (std::size_t i = 0; i < rows.size(); ++i) {
-            if constexpr (std::is_same_v<Value, bool>)
-              rows[i].*member = values[i] != 0;
-            else
-              rows[i].*member = std::move(values[i]);
-          }
-        },
-        column.field);
-  }
-  return rows;
+  const TableReader<Row> reader(file, group_path, columns, format_version, where);
+  return reader.read(0, reader.rows());
 }
 
 }  // namespace incubsim::io::schema
