@@ -60,6 +60,21 @@ void check_same_rows(schema::Columns<Row> columns, const std::vector<Row>& got, 
   for (std::size_t i = 0; i < got.size(); ++i) check_same_columns(columns, got[i], want[i]);
 }
 
+// Converts to any member type; only named in unevaluated contexts, never called.
+struct AnyMember {
+  template <typename T>
+  operator T() const;  // NOLINT(google-explicit-constructor): it must convert implicitly
+};
+
+// How many members the aggregate Row has: the most initializers Row{...} accepts.
+template <typename Row, typename... Members>
+constexpr std::size_t member_count() {
+  if constexpr (requires { Row{Members{}..., AnyMember{}}; })
+    return member_count<Row, Members..., AnyMember>();
+  else
+    return sizeof...(Members);
+}
+
 std::vector<std::string> sorted(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
   return names;
@@ -149,6 +164,22 @@ TEST_CASE("Every registry column round-trips through the writer and the reader",
   check_same_rows(schema::robustness_summary_columns(),
                   read_back(path, "/robustness/summary", schema::robustness_summary_columns()),
                   written.summary.robustness.rows);
+}
+
+TEST_CASE("Every member of a stored struct has its registry column", "[io][schema]") {
+  // A member added to a struct without its line in sim/io/schema.cpp would never reach the file.
+  CHECK(member_count<EventRecord>() == schema::event_columns().size());
+  CHECK(member_count<TrajectoryRecord>() == schema::trajectory_columns().size());
+  CHECK(member_count<TargetInfo>() == schema::target_columns().size());
+  CHECK(member_count<CarrierInfo>() == schema::carrier_columns().size());
+  CHECK(member_count<UncertaintyInfo>() == schema::uncertainty_columns().size());
+  CHECK(member_count<TargetAttainment>() == schema::target_attainment_columns().size());
+  CHECK(member_count<OutcomeSummary>() == schema::outcome_columns().size());
+  CHECK(member_count<ComparisonRow>() == schema::comparison_columns().size());
+  CHECK(member_count<RobustnessRow>() == schema::robustness_summary_columns().size());
+  // RunOutput also holds the run's indicators, target results, events and trajectories, which
+  // have datasets of their own.
+  CHECK(member_count<RunOutput>() == schema::run_columns().size() + 4);
 }
 
 TEST_CASE("The writer's datasets of each registry table are exactly the registry's columns", "[io][schema]") {
