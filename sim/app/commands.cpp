@@ -34,6 +34,7 @@
 #include "io/hdf5.hpp"
 #include "io/results_reader.hpp"
 #include "io/results_writer.hpp"
+#include "io/schema.hpp"
 #include "model/indicators.hpp"
 #include "model/state.hpp"
 #include "scenario/difference.hpp"
@@ -1288,12 +1289,23 @@ int diff_command(const std::vector<std::string>& arguments, std::ostream& out, s
 }
 
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-  po::options_description options("incubsim params [--markdown | --indicators]");
+  po::options_description options("incubsim params [--markdown | --indicators | --results-table GROUP]");
   options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md")(
-      "indicators", "list the indicators (name, unit, scope, measure, description) targets can name");
+      "indicators", "list the indicators (name, unit, scope, measure, description) targets can name")(
+      "results-table", po::value<std::string>(), "print the columns of a results file table (runs, events, ...) as docs/output-format.md shows them");
   const po::variables_map values = parse_options(arguments, options, {});
   if (values.count("help")) {
     out << options << "\n";
+    return exit_success;
+  }
+  if (values.count("results-table")) {
+    const std::string group = values["results-table"].as<std::string>();
+    try {
+      out << io::schema::table_markdown(group);
+    } catch (const std::invalid_argument& error) {
+      throw UsageError(error.what());
+    }
+    err << "incubsim params: the /" << group << " table; 0 runs, 0 venture-months\n";
     return exit_success;
   }
   if (values.count("indicators")) {

@@ -15,6 +15,7 @@
 #include "app/commands.hpp"
 #include "engine/simulation.hpp"
 #include "io/results_writer.hpp"
+#include "io/schema.hpp"
 #include "model/population.hpp"
 #include "model/setup.hpp"
 
@@ -24,11 +25,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // ---- Bytes per row, measured (docs/reliability.md, "Resource limits") -----------------------
-// Columns of one row in a file: events 4+2+4+1+1+1+2+4, trajectories 4+2+4+1+1+2+2+4*4, /runs
-// 4+4+4+4+8+8+4.
-constexpr double event_row_bytes = 19.0;
-constexpr double trajectory_row_bytes = 32.0;
-constexpr double runs_row_bytes = 36.0;
+// Bytes of one stored row, before compression: the sizes of the registry's columns.
+const double event_row_bytes = static_cast<double>(io::schema::row_bytes(io::schema::event_columns()));
+const double trajectory_row_bytes = static_cast<double>(io::schema::row_bytes(io::schema::trajectory_columns()));
+const double runs_row_bytes = static_cast<double>(io::schema::row_bytes(io::schema::run_columns()));
 // Stored / raw size after shuffle + deflate 4, from h5py's get_storage_size() on real files
 // (Yiyuan baseline -r 20, test/small -r 50, bench/large -r 1): indicators 0.21-0.35,
 // events 0.11-0.17, trajectories 0.37-0.41. The upper ends, so the estimate errs high.
@@ -41,10 +41,9 @@ constexpr double trajectories_compression = 0.41;
 constexpr double file_fixed_bytes = 184e3;
 constexpr double file_scenario_bytes = 24e3;
 constexpr double file_run_overhead_bytes = 64.0;
-// Part files are not compressed, and record datasets are chunked by 65,536 rows (a chunk is
-// written whole); /runs and /targets by 1,024 rows (sim/io/results_writer.cpp).
-constexpr double record_chunk_rows = 65536.0;
-constexpr double run_chunk_rows = 1024.0;
+// Part files are not compressed, and a chunk is written whole (sim/io/schema.hpp).
+constexpr auto record_chunk_rows = static_cast<double>(io::schema::record_chunk_rows);
+constexpr auto run_chunk_rows = static_cast<double>(io::schema::run_chunk_rows);
 // Memory: a run's state per venture (the Venture struct, 52 bytes, and its indices), vector
 // growth (push_back doubles capacity: 1.5 on average), the writer's copy blocks (8 MiB each,
 // sim/io/hdf5.cpp; a part's columns while it is written), and the final file's chunk index in

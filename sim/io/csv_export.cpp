@@ -18,6 +18,7 @@
 
 #include "io/hdf5.hpp"
 #include "io/results_reader.hpp"
+#include "io/schema.hpp"
 
 namespace incubsim::io {
 
@@ -330,15 +331,14 @@ class Exporter {
     carriers();
     if (file_.exists("uncertainty"))
       stored_table({"uncertainty.csv", "one declared range of an assumption ([uncertainty])"}, "/uncertainty",
-                   {"scenario", "key", "low", "high", "scale", "value", "source"});
+                   schema::column_names(schema::uncertainty_columns()));
     if (file_.exists("summary/targets")) summary_targets();
     if (file_.exists("summary/outcomes"))
       stored_table({"summary_outcomes.csv", "one key outcome of a scenario at the last month"}, "/summary/outcomes",
-                   {"scenario", "indicator", "mean", "mean_low", "mean_high", "public_spending", "per_million_public"});
+                   schema::column_names(schema::outcome_columns()));
     if (file_.exists("compare"))
       stored_table({"compare.csv", "one metric of one scenario, paired against the reference"}, "/compare",
-                   {"scenario", "kind", "name", "month", "mean", "mean_low", "mean_high", "difference", "difference_low",
-                    "difference_high", "public_spending", "per_million_public", "difference_per_million"});
+                   schema::column_names(schema::comparison_columns()));
     if (file_.exists("robustness")) robustness();
     if (file_.exists("design")) design();
     if (file_.exists("sensitivity"))
@@ -466,8 +466,7 @@ class Exporter {
   }
 
   void runs() {
-    stored_table({"runs.csv", "one run"}, "/runs",
-                 {"run", "scenario", "point", "replication", "seed", "venture_months", "ventures"});
+    stored_table({"runs.csv", "one run"}, "/runs", schema::column_names(schema::run_columns()));
   }
 
   void indicator_info() {
@@ -538,20 +537,47 @@ class Exporter {
     csv.number(keys.replication[r]);
   }
 
-  // The columns events.csv and trajectories.csv share: which run, month and carrier.
-  Columns run_and_month_columns(const std::string& group, hsize_t rows) const {
+  // The columns of a registry table as its CSV shows them (schema::CsvView): codes beside or
+  // instead of the names they stand for.
+  template <typename Row>
+  Columns registry_columns(const std::string& group, schema::Columns<Row> table, hsize_t rows) const {
     Columns columns;
-    columns.push_back(stored_column("run", dataset(group + "/run", rows)));
-    columns.push_back(std::make_unique<DecodedColumn>("scenario_name", dataset(group + "/run", rows),
-                                                      [this](std::int64_t run) { return names_.scenario_of_run(run); }));
-    columns.push_back(stored_column("month", dataset(group + "/month", rows)));
-    columns.push_back(std::make_unique<DecodedColumn>("month_label", dataset(group + "/month", rows),
-                                                      [this](std::int64_t month) { return names_.month(month); }));
+    for (const schema::Column<Row>& column : table) {
+      const std::string name(column.name);
+      const std::string path = group + "/" + name;
+      switch (column.csv) {
+        case schema::CsvView::value:
+          columns.push_back(stored_column(name, dataset(path, rows)));
+          break;
+        case schema::CsvView::run:
+          columns.push_back(stored_column(name, dataset(path, rows)));
+          columns.push_back(std::make_unique<DecodedColumn>("scenario_name", dataset(path, rows),
+                                                            [this](std::int64_t run) { return names_.scenario_of_run(run); }));
+          break;
+        case schema::CsvView::month:
+          columns.push_back(stored_column(name, dataset(path, rows)));
+          columns.push_back(std::make_unique<DecodedColumn>("month_label", dataset(path, rows),
+                                                            [this](std::int64_t month) { return names_.month(month); }));
+          break;
+        case schema::CsvView::venture_or_none:
+          columns.push_back(std::make_unique<NumberColumn<std::int64_t>>(name, dataset(path, rows), no_venture));
+          break;
+        case schema::CsvView::event_kind:
+          columns.push_back(label_column(name, path, rows, header().event_kinds, "/labels/event_kinds"));
+          break;
+        case schema::CsvView::stage:
+          columns.push_back(label_column(name, path, rows, header().stages, "/labels/stages"));
+          break;
+        case schema::CsvView::status:
+          columns.push_back(label_column(name, path, rows, header().statuses, "/labels/statuses"));
+          break;
+        case schema::CsvView::carrier:
+          columns.push_back(std::make_unique<NumberColumn<std::int64_t>>(name, dataset(path, rows), not_applicable));
+          columns.push_back(std::make_unique<CarrierIdColumn>(dataset(group + "/run", rows), dataset(path, rows), names_));
+          break;
+      }
+    }
     return columns;
-  }
-  void add_carrier_columns(Columns& columns, const std::string& group, hsize_t rows) const {
-    columns.push_back(std::make_unique<NumberColumn<std::int64_t>>("carrier", dataset(group + "/carrier", rows), not_applicable));
-    columns.push_back(std::make_unique<CarrierIdColumn>(dataset(group + "/run", rows), dataset(group + "/carrier", rows), names_));
   }
   std::unique_ptr<Column> label_column(const std::string& header, const std::string& path, hsize_t rows,
                                        const std::vector<std::string>& labels, const char* labels_path) const {
@@ -559,38 +585,23 @@ class Exporter {
       return names_.label(labels, code, labels_path);
     });
   }
-
-  void events() {
-    const hsize_t rows = rows_of("/events/run");
-    Columns columns = run_and_month_columns("/events", rows);
-    columns.push_back(std::make_unique<NumberColumn<std::int64_t>>("venture", dataset("/events/venture", rows), no_venture));
-    columns.push_back(label_column("kind", "/events/kind", rows, header().event_kinds, "/labels/event_kinds"));
-    columns.push_back(label_column("from_stage", "/events/from_stage", rows, header().stages, "/labels/stages"));
-    columns.push_back(label_column("to_stage", "/events/to_stage", rows, header().stages, "/labels/stages"));
-    add_carrier_columns(columns, "/events", rows);
-    columns.push_back(stored_column("value", dataset("/events/value", rows)));
-    column_table({"events.csv", "one event of a run"}, columns, rows);
+  template <typename Row>
+  void registry_table(const TableSpec& spec, const std::string& group, schema::Columns<Row> table) {
+    const hsize_t rows = rows_of(group + "/" + std::string(table.front().name));
+    column_table(spec, registry_columns(group, table, rows), rows);
   }
 
+  void events() { registry_table({"events.csv", "one event of a run"}, "/events", schema::event_columns()); }
+
   void trajectories() {
-    const hsize_t rows = rows_of("/trajectories/run");
-    Columns columns = run_and_month_columns("/trajectories", rows);
-    columns.push_back(stored_column("venture", dataset("/trajectories/venture", rows)));
-    columns.push_back(label_column("stage", "/trajectories/stage", rows, header().stages, "/labels/stages"));
-    columns.push_back(label_column("status", "/trajectories/status", rows, header().statuses, "/labels/statuses"));
-    add_carrier_columns(columns, "/trajectories", rows);
-    for (const char* name : {"headcount", "revenue", "cash", "skill", "technology"})
-      columns.push_back(stored_column(name, dataset(std::string("/trajectories/") + name, rows)));
-    column_table({"trajectories.csv", "one venture in one month of a run"}, columns, rows);
+    registry_table({"trajectories.csv", "one venture in one month of a run"}, "/trajectories", schema::trajectory_columns());
   }
 
   void targets() {
     const hsize_t rows = rows_of("/targets/id");
     Columns columns;
     columns.push_back(std::make_unique<ComputedColumn>("target", row_numbers(rows)));
-    for (auto& column : stored_columns("/targets", {"scenario", "id", "indicator", "threshold", "deadline", "deadline_month",
-                                                    "scope", "measure", "kind", "text"},
-                                       rows))
+    for (auto& column : stored_columns("/targets", schema::column_names(schema::target_columns()), rows))
       columns.push_back(std::move(column));
     column_table({"targets.csv", "one target of a scenario"}, columns, rows);
   }
@@ -635,7 +646,7 @@ class Exporter {
     columns.push_back(std::make_unique<ComputedColumn>("target", row_numbers(rows)));
     columns.push_back(stored_column("scenario", dataset("/targets/scenario", rows)));
     columns.push_back(stored_column("id", dataset("/targets/id", rows)));
-    for (auto& column : stored_columns("/summary/targets", {"trials", "met", "share", "share_low", "share_high"}, rows))
+    for (auto& column : stored_columns("/summary/targets", schema::column_names(schema::target_attainment_columns()), rows))
       columns.push_back(std::move(column));
     column_table({"summary_targets.csv", "one target: share of its scenario's runs that met it"}, columns, rows);
   }
@@ -648,11 +659,12 @@ class Exporter {
     std::unordered_map<std::string, std::uint64_t> next;
     std::vector<std::uint64_t> positions;
     for (const CarrierInfo& carrier : header().carriers) positions.push_back(next[carrier.scenario]++);
-    Columns columns = stored_columns("/carriers", {"scenario"}, rows);
+    // The registry's columns, with the position after the first (scenario).
+    std::vector<std::string> names = schema::column_names(schema::carrier_columns());
+    Columns columns = stored_columns("/carriers", {names.front()}, rows);
     columns.push_back(std::make_unique<ComputedColumn>("carrier", std::move(positions)));
-    for (auto& column :
-         stored_columns("/carriers", {"id", "name", "kind", "operator", "capacity", "opening", "in_base"}, rows))
-      columns.push_back(std::move(column));
+    names.erase(names.begin());
+    for (auto& column : stored_columns("/carriers", names, rows)) columns.push_back(std::move(column));
     column_table({"carriers.csv", "one carrier of a scenario"}, columns, rows);
   }
 
@@ -767,7 +779,7 @@ class Exporter {
     if (file_.exists("robustness/summary"))
       stored_table({"robustness_summary.csv", "one metric of one alternative: points it beats, ties and loses"},
                    "/robustness/summary",
-                   {"scenario", "kind", "name", "month", "points", "beats", "ties", "loses", "deciding_key", "correlation"});
+                   schema::column_names(schema::robustness_summary_columns()));
   }
 
   // A whole small numeric dataset, checked against `shape` (a 0 extent accepts any).

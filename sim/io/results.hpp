@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "model/records.hpp"
+
 namespace incubsim::io {
 
 // Version of the results file layout. Bump on any change users' scripts could notice and say so
@@ -16,34 +18,9 @@ inline constexpr int results_format_version = 3;
 
 enum class RecordLevel : std::uint8_t { indicators = 0, events = 1, trajectories = 2 };
 
-// One event: something that happened to a venture in a month (entry, admission, graduation,
-// exit, ...). `kind` indexes ResultsHeader::event_kinds; stages index ResultsHeader::stages
-// (-1 when not applicable); `carrier` indexes the run's scenario carriers (-1: none).
-struct EventRecord {
-  std::uint32_t run = 0;
-  std::int16_t month = 0;
-  std::uint32_t venture = 0;
-  std::uint8_t kind = 0;
-  std::int8_t from_stage = -1;
-  std::int8_t to_stage = -1;
-  std::int16_t carrier = -1;
-  float value = 0.0F;
-};
-
-// One venture in one month, recorded at RecordLevel::trajectories.
-struct TrajectoryRecord {
-  std::uint32_t run = 0;
-  std::int16_t month = 0;
-  std::uint32_t venture = 0;
-  std::int8_t stage = 0;   // index into ResultsHeader::stages
-  std::int8_t status = 0;  // index into ResultsHeader::statuses
-  std::int16_t carrier = -1;
-  std::uint16_t headcount = 0;
-  float revenue = 0.0F;     // RMB per month
-  float cash = 0.0F;        // RMB
-  float skill = 0.0F;       // 0..1
-  float technology = 0.0F;  // 0..1
-};
+// The model's records, stored in /events and /trajectories.
+using model::EventRecord;
+using model::TrajectoryRecord;
 
 // Everything one run (scenario x replication, or sweep point x replication) produces.
 struct RunOutput {

@@ -10,6 +10,7 @@
 
 #include "io/read_watchdog.hpp"
 #include "io/results_writer.hpp"
+#include "io/schema_hdf5.hpp"
 
 namespace incubsim::io {
 
@@ -24,6 +25,12 @@ std::vector<std::string> strings_at(const h5::Container& file, const std::string
 template <h5::Numeric T>
 std::vector<T> column_at(const h5::Container& file, const std::string& path) {
   return file.open_dataset(path).read<T>();
+}
+
+// The rows of the registry table at `group_path` ("/events") of a results file.
+template <typename Row>
+std::vector<Row> table_at(const h5::File& file, const std::string& group_path, schema::Columns<Row> columns) {
+  return schema::read_table(file, group_path, columns, file.read_attribute<std::int32_t>("format_version"), file.file_path());
 }
 
 std::string format_double(double value) {
@@ -361,32 +368,8 @@ ResultsHeader read_header(const fs::path& path) {
   for (std::size_t i = 0; i < names.size(); ++i)
     header.indicators.push_back(IndicatorInfo{names[i], units.at(i), descriptions.at(i), scopes.at(i), measures.at(i)});
 
-  const std::vector<std::string> t_scenario = strings_at(file, "/targets/scenario");
-  const std::vector<std::string> t_id = strings_at(file, "/targets/id");
-  const std::vector<std::string> t_indicator = strings_at(file, "/targets/indicator");
-  const std::vector<double> t_threshold = column_at<double>(file, "/targets/threshold");
-  const std::vector<std::string> t_deadline = strings_at(file, "/targets/deadline");
-  const std::vector<std::int32_t> t_month = column_at<std::int32_t>(file, "/targets/deadline_month");
-  const std::vector<std::string> t_scope = strings_at(file, "/targets/scope");
-  const std::vector<std::string> t_measure = strings_at(file, "/targets/measure");
-  const std::vector<std::string> t_kind = strings_at(file, "/targets/kind");
-  const std::vector<std::string> t_text = strings_at(file, "/targets/text");
-  for (std::size_t i = 0; i < t_id.size(); ++i)
-    header.targets.push_back(TargetInfo{t_scenario.at(i), t_id[i], t_indicator.at(i), t_threshold.at(i),
-                                        t_deadline.at(i), t_month.at(i), t_scope.at(i), t_measure.at(i), t_kind.at(i),
-                                        t_text.at(i)});
-
-  const std::vector<std::string> c_scenario = strings_at(file, "/carriers/scenario");
-  const std::vector<std::string> c_id = strings_at(file, "/carriers/id");
-  const std::vector<std::string> c_name = strings_at(file, "/carriers/name");
-  const std::vector<std::string> c_kind = strings_at(file, "/carriers/kind");
-  const std::vector<std::string> c_operator = strings_at(file, "/carriers/operator");
-  const std::vector<std::int32_t> c_capacity = column_at<std::int32_t>(file, "/carriers/capacity");
-  const std::vector<std::string> c_opening = strings_at(file, "/carriers/opening");
-  const std::vector<std::uint8_t> c_in_base = column_at<std::uint8_t>(file, "/carriers/in_base");
-  for (std::size_t i = 0; i < c_id.size(); ++i)
-    header.carriers.push_back(CarrierInfo{c_scenario.at(i), c_id[i], c_name.at(i), c_kind.at(i), c_operator.at(i),
-                                          c_capacity.at(i), c_opening.at(i), c_in_base.at(i) != 0});
+  header.targets = table_at(file, "/targets", schema::target_columns());
+  header.carriers = table_at(file, "/carriers", schema::carrier_columns());
 
   header.event_kinds = strings_at(file, "/labels/event_kinds");
   header.stages = strings_at(file, "/labels/stages");
@@ -394,15 +377,7 @@ ResultsHeader read_header(const fs::path& path) {
 
   // Version 3 on.
   if (file.exists("uncertainty")) {
-    const std::vector<std::string> u_scenario = strings_at(file, "/uncertainty/scenario");
-    const std::vector<std::string> u_key = strings_at(file, "/uncertainty/key");
-    const std::vector<std::string> u_scale = strings_at(file, "/uncertainty/scale");
-    const std::vector<std::string> u_source = strings_at(file, "/uncertainty/source");
-    const std::vector<double> u_low = column_at<double>(file, "/uncertainty/low");
-    const std::vector<double> u_high = column_at<double>(file, "/uncertainty/high");
-    const std::vector<double> u_value = column_at<double>(file, "/uncertainty/value");
-    for (std::size_t i = 0; i < u_key.size(); ++i)
-      header.uncertainty.push_back(UncertaintyInfo{u_scenario.at(i), u_key[i], u_low.at(i), u_high.at(i), u_scale.at(i), u_value.at(i), u_source.at(i)});
+    header.uncertainty = table_at(file, "/uncertainty", schema::uncertainty_columns());
   }
   if (file.exists("design")) {
     const h5::Group group = file.open_group("design");
@@ -429,40 +404,11 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
   for_each_run_summary(path, [&](const RunOutput& run) { runs.push_back(run); });
   const h5::File file = open_results(path);
 
-  if (file.exists("events")) {
-    const auto run = column_at<std::uint32_t>(file, "/events/run");
-    const auto month = column_at<std::int16_t>(file, "/events/month");
-    const auto venture = column_at<std::uint32_t>(file, "/events/venture");
-    const auto kind = column_at<std::uint8_t>(file, "/events/kind");
-    const auto from_stage = column_at<std::int8_t>(file, "/events/from_stage");
-    const auto to_stage = column_at<std::int8_t>(file, "/events/to_stage");
-    const auto carrier = column_at<std::int16_t>(file, "/events/carrier");
-    const auto value = column_at<float>(file, "/events/value");
-    std::vector<EventRecord> events(run.size());
-    for (std::size_t i = 0; i < run.size(); ++i)
-      events[i] = EventRecord{run[i],           month.at(i),    venture.at(i), kind.at(i),
-                              from_stage.at(i), to_stage.at(i), carrier.at(i), value.at(i)};
-    distribute(std::move(events), runs, &RunOutput::events, path.string() + ": /events");
-  }
-  if (file.exists("trajectories")) {
-    const auto run = column_at<std::uint32_t>(file, "/trajectories/run");
-    const auto month = column_at<std::int16_t>(file, "/trajectories/month");
-    const auto venture = column_at<std::uint32_t>(file, "/trajectories/venture");
-    const auto stage = column_at<std::int8_t>(file, "/trajectories/stage");
-    const auto status = column_at<std::int8_t>(file, "/trajectories/status");
-    const auto carrier = column_at<std::int16_t>(file, "/trajectories/carrier");
-    const auto headcount = column_at<std::uint16_t>(file, "/trajectories/headcount");
-    const auto revenue = column_at<float>(file, "/trajectories/revenue");
-    const auto cash = column_at<float>(file, "/trajectories/cash");
-    const auto skill = column_at<float>(file, "/trajectories/skill");
-    const auto technology = column_at<float>(file, "/trajectories/technology");
-    std::vector<TrajectoryRecord> rows(run.size());
-    for (std::size_t i = 0; i < run.size(); ++i)
-      rows[i] =
-          TrajectoryRecord{run[i],          month.at(i),   venture.at(i), stage.at(i), status.at(i),    carrier.at(i),
-                           headcount.at(i), revenue.at(i), cash.at(i),    skill.at(i), technology.at(i)};
-    distribute(std::move(rows), runs, &RunOutput::trajectories, path.string() + ": /trajectories");
-  }
+  if (file.exists("events"))
+    distribute(table_at(file, "/events", schema::event_columns()), runs, &RunOutput::events, path.string() + ": /events");
+  if (file.exists("trajectories"))
+    distribute(table_at(file, "/trajectories", schema::trajectory_columns()), runs, &RunOutput::trajectories,
+               path.string() + ": /trajectories");
   return runs;
 }
 
@@ -472,18 +418,9 @@ void for_each_run_summary(const fs::path& path, const std::function<void(const R
 
 void for_each_run_summary(const fs::path& path, const ResultsHeader& expected, const std::function<void(const RunOutput&)>& visit) {
   const h5::File file = open_results(path);
-  const auto ids = column_at<std::uint32_t>(file, "/runs/run");
-  const auto scenarios = column_at<std::uint32_t>(file, "/runs/scenario");
-  const auto replications = column_at<std::uint32_t>(file, "/runs/replication");
-  const auto seeds = column_at<std::uint64_t>(file, "/runs/seed");
-  const auto venture_months = column_at<std::uint64_t>(file, "/runs/venture_months");
-  const auto ventures = column_at<std::uint32_t>(file, "/runs/ventures");
-  const std::size_t n = ids.size();
-  // Version 3 on: the design point (or scenario index) of each run.
-  const auto points = file.exists("runs/point") ? column_at<std::uint32_t>(file, "/runs/point") : std::vector<std::uint32_t>(n, 0);
-  if (scenarios.size() != n || replications.size() != n || seeds.size() != n || venture_months.size() != n ||
-      ventures.size() != n || points.size() != n)
-    throw ResultsError(path.string() + ": /runs columns have different lengths");
+  const schema::TableReader<RunOutput> runs(file, "/runs", schema::run_columns(), file.read_attribute<std::int32_t>("format_version"),
+                                            path.string());
+  const hsize_t n = runs.rows();
   const h5::Dataset values = file.open_dataset("/indicators/values");
   const h5::Dataset met = file.open_dataset("/targets/met");
   if (values.rows() != n || met.rows() != n)
@@ -491,25 +428,27 @@ void for_each_run_summary(const fs::path& path, const ResultsHeader& expected, c
                        "a different number of runs than /runs/run");
   const std::size_t per_run_values = values.row_elements();
   const std::size_t per_run_targets = met.row_elements();
-  RunOutput run;
-  for (std::size_t r = 0; r < n; ++r) {
-    run.run = ids[r];
-    run.scenario = scenarios[r];
-    run.point = points[r];
-    run.replication = replications[r];
-    run.seed = seeds[r];
-    run.venture_months = venture_months[r];
-    run.ventures = ventures[r];
-    run.indicators = values.read_rows<double>(r, 1);
-    run.targets_met = met.read_rows<std::uint8_t>(r, 1);
-    if (run.indicators.size() != per_run_values || run.targets_met.size() != per_run_targets)
-      throw ResultsError(path.string() + ": run " + std::to_string(run.run) + " has a bad shape");
-    try {
-      validate_run(expected, run);
-    } catch (const ResultsError& error) {
-      throw ResultsError(path.string() + ": " + error.what());
+  // The /runs columns a block of runs at a time, their indicators and target results a run at a
+  // time: memory stays bounded whatever the file's size.
+  constexpr hsize_t runs_per_block = 4096;
+  for (hsize_t first = 0; first < n; first += runs_per_block) {
+    std::vector<RunOutput> block = runs.read(first, std::min(runs_per_block, n - first));
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      RunOutput& run = block[i];
+      const hsize_t r = first + i;
+      run.indicators = values.read_rows<double>(r, 1);
+      run.targets_met = met.read_rows<std::uint8_t>(r, 1);
+      if (run.indicators.size() != per_run_values || run.targets_met.size() != per_run_targets)
+        throw ResultsError(path.string() + ": run " + std::to_string(run.run) + " has a bad shape");
+      try {
+        validate_run(expected, run);
+      } catch (const ResultsError& error) {
+        throw ResultsError(path.string() + ": " + error.what());
+      }
+      visit(run);
+      run.indicators = {};
+      run.targets_met = {};
     }
-    visit(run);
   }
 }
 
@@ -645,14 +584,9 @@ std::string describe_results(const fs::path& path) {
                            std::to_string(file.open_dataset("/robustness/key").rows()) + " assumptions in /robustness");
   // Version 3 on: the declared ranges of the scenarios' assumptions.
   if (file.exists("uncertainty")) {
-    const std::vector<std::string> scenario = strings_at(file, "/uncertainty/scenario");
-    const std::vector<std::string> key = strings_at(file, "/uncertainty/key");
-    const std::vector<double> low = column_at<double>(file, "/uncertainty/low");
-    const std::vector<double> high = column_at<double>(file, "/uncertainty/high");
-    line("ranges", std::to_string(key.size()) + " declared ([uncertainty])");
-    for (std::size_t i = 0; i < key.size() && i < scenario.size() && i < low.size() && i < high.size(); ++i) {
-      out << "  " << scenario[i] << '/' << key[i] << ": " << format_double(low[i]) << " .. " << format_double(high[i]) << '\n';
-    }
+    line("ranges", std::to_string(header.uncertainty.size()) + " declared ([uncertainty])");
+    for (const UncertaintyInfo& range : header.uncertainty)
+      out << "  " << range.scenario << '/' << range.key << ": " << format_double(range.low) << " .. " << format_double(range.high) << '\n';
   }
   return out.str();
 }

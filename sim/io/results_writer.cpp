@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "io/results_reader.hpp"
+#include "io/schema_hdf5.hpp"
 
 namespace incubsim::io {
 
@@ -20,8 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr hsize_t run_chunk_rows = 1024;        // /runs/*, /indicators/run, /targets/met
-constexpr hsize_t record_chunk_rows = 1 << 16;  // /events/*, /trajectories/*
+constexpr hsize_t run_chunk_rows = schema::run_chunk_rows;        // /runs/*, /indicators/run, /targets/met
+constexpr hsize_t record_chunk_rows = schema::record_chunk_rows;  // /events/*, /trajectories/*
 constexpr int final_deflate_level = 4;  // every finished results file
 // Parts are temporary and rewritten into the final file: compress them lightly (less time in the
 // single writer stage) unless a part is itself the final file.
@@ -108,34 +109,7 @@ void write_provenance_group(h5::File& file, const Provenance& provenance) {
 void write_comparison_group(h5::File& file, const std::vector<ComparisonRow>& rows, int deflate_level) {
   if (rows.empty()) return;
   h5::Group group = file.create_group("compare");
-  std::vector<std::uint32_t> scenario;
-  std::vector<std::string> kind, name, month;
-  std::vector<double> mean, low, high, difference, difference_low, difference_high, spending, per_million, difference_per_million;
-  for (const ComparisonRow& row : rows) {
-    scenario.push_back(row.scenario);
-    kind.push_back(row.kind);
-    name.push_back(row.name);
-    month.push_back(row.month);
-    mean.push_back(row.mean);
-    low.push_back(row.low);
-    high.push_back(row.high);
-    difference.push_back(row.difference);
-    difference_low.push_back(row.difference_low);
-    difference_high.push_back(row.difference_high);
-    spending.push_back(row.public_spending);
-    per_million.push_back(row.per_million_public);
-    difference_per_million.push_back(row.difference_per_million);
-  }
-  const hsize_t chunk = std::clamp<hsize_t>(rows.size(), 1, 1024);
-  group.write_column<std::uint32_t>("scenario", scenario, chunk, deflate_level);
-  group.write_strings("kind", kind);
-  group.write_strings("name", name);
-  group.write_strings("month", month);
-  const std::pair<const char*, const std::vector<double>*> columns[] = {
-      {"mean", &mean}, {"mean_low", &low}, {"mean_high", &high}, {"difference", &difference},
-      {"difference_low", &difference_low}, {"difference_high", &difference_high}, {"public_spending", &spending},
-      {"per_million_public", &per_million}, {"difference_per_million", &difference_per_million}};
-  for (const auto& [column, values] : columns) group.write_column<double>(column, *values, chunk, deflate_level);
+  schema::write_table(group, schema::comparison_columns(), rows, deflate_level);
 }
 
 // A matrix of rows, appended as one block: `row_shape` is the shape of one row.
@@ -173,32 +147,7 @@ void write_robustness_group(h5::File& file, const RobustnessResult& result, int 
   write_matrix<double>(group, "difference", result.difference, {scenarios, metrics}, deflate_level);
   write_matrix<double>(group, "correlation", result.correlation, {metrics, keys}, deflate_level);
   h5::Group rows = group.create_group("summary");
-  std::vector<std::uint32_t> scenario, points, beats, ties, loses;
-  std::vector<std::string> kind, name, month, deciding;
-  std::vector<double> correlation;
-  for (const RobustnessRow& row : result.rows) {
-    scenario.push_back(row.scenario);
-    kind.push_back(row.kind);
-    name.push_back(row.name);
-    month.push_back(row.month);
-    points.push_back(row.points);
-    beats.push_back(row.beats);
-    ties.push_back(row.ties);
-    loses.push_back(row.loses);
-    deciding.push_back(row.deciding_key);
-    correlation.push_back(row.correlation);
-  }
-  const hsize_t chunk = std::clamp<hsize_t>(result.rows.size(), 1, 1024);
-  rows.write_column<std::uint32_t>("scenario", scenario, chunk, deflate_level);
-  rows.write_strings("kind", kind);
-  rows.write_strings("name", name);
-  rows.write_strings("month", month);
-  rows.write_column<std::uint32_t>("points", points, chunk, deflate_level);
-  rows.write_column<std::uint32_t>("beats", beats, chunk, deflate_level);
-  rows.write_column<std::uint32_t>("ties", ties, chunk, deflate_level);
-  rows.write_column<std::uint32_t>("loses", loses, chunk, deflate_level);
-  rows.write_strings("deciding_key", deciding);
-  rows.write_column<double>("correlation", correlation, chunk, deflate_level);
+  schema::write_table(rows, schema::robustness_summary_columns(), result.rows, deflate_level);
 }
 
 // The /summary group of a finished file: what the command concludes.
@@ -206,44 +155,11 @@ void write_summary_group(h5::File& file, const ResultsSummary& summary, int defl
   h5::Group group = file.create_group("summary");
   {
     h5::Group targets = group.create_group("targets");
-    std::vector<std::uint64_t> trials, met;
-    std::vector<double> share, low, high;
-    for (const TargetAttainment& t : summary.targets) {
-      trials.push_back(t.trials);
-      met.push_back(t.met);
-      share.push_back(t.share);
-      low.push_back(t.low);
-      high.push_back(t.high);
-    }
-    const hsize_t chunk = std::clamp<hsize_t>(summary.targets.size(), 1, 1024);
-    targets.write_column<std::uint64_t>("trials", trials, chunk, deflate_level);
-    targets.write_column<std::uint64_t>("met", met, chunk, deflate_level);
-    targets.write_column<double>("share", share, chunk, deflate_level);
-    targets.write_column<double>("share_low", low, chunk, deflate_level);
-    targets.write_column<double>("share_high", high, chunk, deflate_level);
+    schema::write_table(targets, schema::target_attainment_columns(), summary.targets, deflate_level);
   }
   {
     h5::Group outcomes = group.create_group("outcomes");
-    std::vector<std::uint32_t> scenario;
-    std::vector<std::string> indicator;
-    std::vector<double> mean, low, high, spending, per_million;
-    for (const OutcomeSummary& o : summary.outcomes) {
-      scenario.push_back(o.scenario);
-      indicator.push_back(o.indicator);
-      mean.push_back(o.mean);
-      low.push_back(o.low);
-      high.push_back(o.high);
-      spending.push_back(o.public_spending);
-      per_million.push_back(o.per_million_public);
-    }
-    const hsize_t chunk = std::clamp<hsize_t>(summary.outcomes.size(), 1, 1024);
-    outcomes.write_column<std::uint32_t>("scenario", scenario, chunk, deflate_level);
-    outcomes.write_strings("indicator", indicator);
-    outcomes.write_column<double>("mean", mean, chunk, deflate_level);
-    outcomes.write_column<double>("mean_low", low, chunk, deflate_level);
-    outcomes.write_column<double>("mean_high", high, chunk, deflate_level);
-    outcomes.write_column<double>("public_spending", spending, chunk, deflate_level);
-    outcomes.write_column<double>("per_million_public", per_million, chunk, deflate_level);
+    schema::write_table(outcomes, schema::outcome_columns(), summary.outcomes, deflate_level);
   }
   group.close();
   write_comparison_group(file, summary.comparison, deflate_level);
@@ -320,48 +236,11 @@ class ResultsFileBuilder {
   }
 
  private:
-  struct Events {
-    h5::Dataset run, month, venture, kind, from_stage, to_stage, carrier, value;
-  };
-  struct Trajectories {
-    h5::Dataset run, month, venture, stage, status, carrier, headcount, revenue, cash, skill, technology;
-  };
-
   std::vector<h5::Dataset*> all_datasets() {
-    return {&run_,
-            &scenario_,
-            &point_,
-            &replication_,
-            &seed_,
-            &venture_months_,
-            &ventures_,
-            &indicator_values_,
-            &indicator_run_,
-            &targets_met_,
-            &events_.run,
-            &events_.month,
-            &events_.venture,
-            &events_.kind,
-            &events_.from_stage,
-            &events_.to_stage,
-            &events_.carrier,
-            &events_.value,
-            &trajectories_.run,
-            &trajectories_.month,
-            &trajectories_.venture,
-            &trajectories_.stage,
-            &trajectories_.status,
-            &trajectories_.carrier,
-            &trajectories_.headcount,
-            &trajectories_.revenue,
-            &trajectories_.cash,
-            &trajectories_.skill,
-            &trajectories_.technology};
-  }
-
-  template <h5::Numeric T>
-  h5::Dataset column(h5::Group& group, const std::string& name, hsize_t chunk_rows) {
-    return group.create_dataset<T>(name, {}, chunk_rows, deflate_level_);
+    std::vector<h5::Dataset*> datasets{&indicator_values_, &indicator_run_, &targets_met_};
+    for (auto* table : {&runs_, &events_, &trajectories_})
+      for (h5::Dataset& dataset : *table) datasets.push_back(&dataset);
+    return datasets;
   }
 
   void write_header() {
@@ -382,41 +261,18 @@ class ResultsFileBuilder {
 
     {
       h5::Group runs = file_.create_group("runs");
-      run_ = column<std::uint32_t>(runs, "run", run_chunk_rows);
-      scenario_ = column<std::uint32_t>(runs, "scenario", run_chunk_rows);
-      point_ = column<std::uint32_t>(runs, "point", run_chunk_rows);
-      replication_ = column<std::uint32_t>(runs, "replication", run_chunk_rows);
-      seed_ = column<std::uint64_t>(runs, "seed", run_chunk_rows);
-      venture_months_ = column<std::uint64_t>(runs, "venture_months", run_chunk_rows);
-      ventures_ = column<std::uint32_t>(runs, "ventures", run_chunk_rows);
+      runs_ = schema::create_columns(runs, schema::run_columns(), run_chunk_rows, deflate_level_);
     }
 
     write_indicator_header();
 
     if (header_.record >= RecordLevel::events) {
       h5::Group group = file_.create_group("events");
-      events_.run = column<std::uint32_t>(group, "run", record_chunk_rows);
-      events_.month = column<std::int16_t>(group, "month", record_chunk_rows);
-      events_.venture = column<std::uint32_t>(group, "venture", record_chunk_rows);
-      events_.kind = column<std::uint8_t>(group, "kind", record_chunk_rows);
-      events_.from_stage = column<std::int8_t>(group, "from_stage", record_chunk_rows);
-      events_.to_stage = column<std::int8_t>(group, "to_stage", record_chunk_rows);
-      events_.carrier = column<std::int16_t>(group, "carrier", record_chunk_rows);
-      events_.value = column<float>(group, "value", record_chunk_rows);
+      events_ = schema::create_columns(group, schema::event_columns(), record_chunk_rows, deflate_level_);
     }
     if (header_.record >= RecordLevel::trajectories) {
       h5::Group group = file_.create_group("trajectories");
-      trajectories_.run = column<std::uint32_t>(group, "run", record_chunk_rows);
-      trajectories_.month = column<std::int16_t>(group, "month", record_chunk_rows);
-      trajectories_.venture = column<std::uint32_t>(group, "venture", record_chunk_rows);
-      trajectories_.stage = column<std::int8_t>(group, "stage", record_chunk_rows);
-      trajectories_.status = column<std::int8_t>(group, "status", record_chunk_rows);
-      trajectories_.carrier = column<std::int16_t>(group, "carrier", record_chunk_rows);
-      trajectories_.headcount = column<std::uint16_t>(group, "headcount", record_chunk_rows);
-      trajectories_.revenue = column<float>(group, "revenue", record_chunk_rows);
-      trajectories_.cash = column<float>(group, "cash", record_chunk_rows);
-      trajectories_.skill = column<float>(group, "skill", record_chunk_rows);
-      trajectories_.technology = column<float>(group, "technology", record_chunk_rows);
+      trajectories_ = schema::create_columns(group, schema::trajectory_columns(), record_chunk_rows, deflate_level_);
     }
 
     {
@@ -452,21 +308,7 @@ class ResultsFileBuilder {
 
   void write_uncertainty() {
     h5::Group group = file_.create_group("uncertainty");
-    const std::vector<UncertaintyInfo>& ranges = header_.uncertainty;
-    group.write_strings("scenario", strings_of(ranges, &UncertaintyInfo::scenario));
-    group.write_strings("key", strings_of(ranges, &UncertaintyInfo::key));
-    group.write_strings("scale", strings_of(ranges, &UncertaintyInfo::scale));
-    group.write_strings("source", strings_of(ranges, &UncertaintyInfo::source));
-    std::vector<double> low, high, value;
-    for (const UncertaintyInfo& range : ranges) {
-      low.push_back(range.low);
-      high.push_back(range.high);
-      value.push_back(range.value);
-    }
-    const hsize_t chunk = std::clamp<hsize_t>(ranges.size(), 1, run_chunk_rows);
-    group.write_column<double>("low", low, chunk, deflate_level_);
-    group.write_column<double>("high", high, chunk, deflate_level_);
-    group.write_column<double>("value", value, chunk, deflate_level_);
+    schema::write_table(group, schema::uncertainty_columns(), header_.uncertainty, deflate_level_);
   }
 
   void write_indicator_header() {
@@ -475,7 +317,7 @@ class ResultsFileBuilder {
     const auto indicators = static_cast<hsize_t>(header_.indicators.size());
     indicator_values_ = group.create_dataset<double>("values", {months, indicators}, 1, deflate_level_);
 
-    indicator_run_ = column<std::uint32_t>(group, "run", run_chunk_rows);
+    indicator_run_ = group.create_dataset<std::uint32_t>("run", {}, run_chunk_rows, deflate_level_);
     indicator_run_.make_scale("run");
 
     std::vector<std::int32_t> days;
@@ -511,67 +353,26 @@ class ResultsFileBuilder {
   void write_target_header() {
     h5::Group group = file_.create_group("targets");
     const std::vector<TargetInfo>& targets = header_.targets;
-    group.write_strings("scenario", strings_of(targets, &TargetInfo::scenario));
-    group.write_strings("id", strings_of(targets, &TargetInfo::id));
-    group.write_strings("indicator", strings_of(targets, &TargetInfo::indicator));
-    group.write_strings("deadline", strings_of(targets, &TargetInfo::deadline));
-    group.write_strings("scope", strings_of(targets, &TargetInfo::scope));
-    group.write_strings("measure", strings_of(targets, &TargetInfo::measure));
-    group.write_strings("kind", strings_of(targets, &TargetInfo::kind));
-    group.write_strings("text", strings_of(targets, &TargetInfo::text));
-    std::vector<double> thresholds;
-    std::vector<std::int32_t> deadline_months;
-    for (const TargetInfo& target : targets) {
-      thresholds.push_back(target.threshold);
-      deadline_months.push_back(static_cast<std::int32_t>(target.deadline_month));
-    }
-    const hsize_t chunk = std::clamp<hsize_t>(targets.size(), 1, run_chunk_rows);
-    group.write_column<double>("threshold", thresholds, chunk, deflate_level_);
-    group.write_column<std::int32_t>("deadline_month", deadline_months, chunk, deflate_level_);
+    schema::write_table(group, schema::target_columns(), targets, deflate_level_);
     targets_met_ = group.create_dataset<std::uint8_t>("met", {static_cast<hsize_t>(targets.size())}, run_chunk_rows,
                                                       deflate_level_);
   }
 
   void write_carriers() {
     h5::Group group = file_.create_group("carriers");
-    const std::vector<CarrierInfo>& carriers = header_.carriers;
-    group.write_strings("scenario", strings_of(carriers, &CarrierInfo::scenario));
-    group.write_strings("id", strings_of(carriers, &CarrierInfo::id));
-    group.write_strings("name", strings_of(carriers, &CarrierInfo::name));
-    group.write_strings("kind", strings_of(carriers, &CarrierInfo::kind));
-    group.write_strings("operator", strings_of(carriers, &CarrierInfo::operator_id));
-    group.write_strings("opening", strings_of(carriers, &CarrierInfo::opening));
-    std::vector<std::int32_t> capacity;
-    std::vector<std::uint8_t> in_base;
-    for (const CarrierInfo& carrier : carriers) {
-      capacity.push_back(static_cast<std::int32_t>(carrier.capacity));
-      in_base.push_back(carrier.in_base ? 1 : 0);
-    }
-    const hsize_t chunk = std::clamp<hsize_t>(carriers.size(), 1, run_chunk_rows);
-    group.write_column<std::int32_t>("capacity", capacity, chunk, deflate_level_);
-    group.write_column<std::uint8_t>("in_base", in_base, chunk, deflate_level_);
+    schema::write_table(group, schema::carrier_columns(), header_.carriers, deflate_level_);
   }
 
   void write_provenance(const Provenance& provenance) { write_provenance_group(file_, provenance); }
 
-  template <typename Value, typename Get>
-  static std::vector<Value> gather(std::span<const RunOutput> runs, Get get) {
-    std::vector<Value> out;
-    out.reserve(runs.size());
-    for (const RunOutput& run : runs) out.push_back(static_cast<Value>(get(run)));
-    return out;
-  }
-
   void append_runs_table(std::span<const RunOutput> runs) {
-    const std::vector<std::uint32_t> ids = gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.run; });
-    run_.append(ids);
+    std::vector<std::uint32_t> ids;
+    ids.reserve(runs.size());
+    for (const RunOutput& run : runs) ids.push_back(run.run);
     indicator_run_.append(ids);
-    scenario_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.scenario; }));
-    point_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.point; }));
-    replication_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.replication; }));
-    seed_.append(gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.seed; }));
-    venture_months_.append(gather<std::uint64_t>(runs, [](const RunOutput& r) { return r.venture_months; }));
-    ventures_.append(gather<std::uint32_t>(runs, [](const RunOutput& r) { return r.ventures; }));
+    schema::append_columns<RunOutput>(runs_, schema::run_columns(), runs.size(), [&](auto&& visit) {
+      for (const RunOutput& run : runs) visit(run);
+    });
   }
 
   void append_indicators(std::span<const RunOutput> runs) {
@@ -588,49 +389,31 @@ class ResultsFileBuilder {
     targets_met_.append(std::span<const std::uint8_t>(met), runs.size());
   }
 
-  // Appends one column of a record type to `dataset`.
-  template <typename Record, typename Value>
-  static void append_field(h5::Dataset& dataset, std::span<const RunOutput> runs,
-                           const std::vector<Record> RunOutput::*records, Value Record::*field) {
-    std::vector<Value> values;
-    for (const RunOutput& run : runs)
-      for (const Record& record : run.*records) values.push_back(record.*field);
-    dataset.append(values);
+  // Appends the records of every run (events or trajectories) to the datasets of their columns.
+  template <typename Record>
+  static void append_records(std::vector<h5::Dataset>& datasets, schema::Columns<Record> columns,
+                             std::span<const RunOutput> runs, const std::vector<Record> RunOutput::*records) {
+    std::size_t rows = 0;
+    for (const RunOutput& run : runs) rows += (run.*records).size();
+    schema::append_columns<Record>(datasets, columns, rows, [&](auto&& visit) {
+      for (const RunOutput& run : runs)
+        for (const Record& record : run.*records) visit(record);
+    });
   }
 
   void append_events(std::span<const RunOutput> runs) {
-    constexpr auto records = &RunOutput::events;
-    append_field(events_.run, runs, records, &EventRecord::run);
-    append_field(events_.month, runs, records, &EventRecord::month);
-    append_field(events_.venture, runs, records, &EventRecord::venture);
-    append_field(events_.kind, runs, records, &EventRecord::kind);
-    append_field(events_.from_stage, runs, records, &EventRecord::from_stage);
-    append_field(events_.to_stage, runs, records, &EventRecord::to_stage);
-    append_field(events_.carrier, runs, records, &EventRecord::carrier);
-    append_field(events_.value, runs, records, &EventRecord::value);
+    append_records(events_, schema::event_columns(), runs, &RunOutput::events);
   }
 
   void append_trajectories(std::span<const RunOutput> runs) {
-    constexpr auto records = &RunOutput::trajectories;
-    append_field(trajectories_.run, runs, records, &TrajectoryRecord::run);
-    append_field(trajectories_.month, runs, records, &TrajectoryRecord::month);
-    append_field(trajectories_.venture, runs, records, &TrajectoryRecord::venture);
-    append_field(trajectories_.stage, runs, records, &TrajectoryRecord::stage);
-    append_field(trajectories_.status, runs, records, &TrajectoryRecord::status);
-    append_field(trajectories_.carrier, runs, records, &TrajectoryRecord::carrier);
-    append_field(trajectories_.headcount, runs, records, &TrajectoryRecord::headcount);
-    append_field(trajectories_.revenue, runs, records, &TrajectoryRecord::revenue);
-    append_field(trajectories_.cash, runs, records, &TrajectoryRecord::cash);
-    append_field(trajectories_.skill, runs, records, &TrajectoryRecord::skill);
-    append_field(trajectories_.technology, runs, records, &TrajectoryRecord::technology);
+    append_records(trajectories_, schema::trajectory_columns(), runs, &RunOutput::trajectories);
   }
 
   const ResultsHeader& header_;
   h5::File file_;  // declared first: closed after every dataset
-  h5::Dataset run_, scenario_, point_, replication_, seed_, venture_months_, ventures_;
+  // One dataset per column of the registry's tables (io/schema.cpp), in its order.
+  std::vector<h5::Dataset> runs_, events_, trajectories_;
   h5::Dataset indicator_values_, indicator_run_, targets_met_;
-  Events events_;
-  Trajectories trajectories_;
   int deflate_level_;
   bool any_runs_ = false;
   std::uint32_t last_run_ = 0;

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "io/results.hpp"
+#include "model/records.hpp"
 #include "model/random_streams.hpp"
 #include "model/setup.hpp"
 #include "model/state.hpp"
@@ -13,11 +13,11 @@ namespace incubsim::model {
 
 // Where processes report events; null when the run does not record them.
 struct EventSink {
-  std::vector<io::EventRecord>* events = nullptr;
+  std::vector<EventRecord>* events = nullptr;
   std::uint32_t run = 0;
   void emit(int month, std::uint32_t venture, EventKind kind, Stage from, Stage to, int carrier, float value = 0.0F) const {
     if (events == nullptr) return;
-    events->push_back(io::EventRecord{run, static_cast<std::int16_t>(month), venture, static_cast<std::uint8_t>(kind),
+    events->push_back(EventRecord{run, static_cast<std::int16_t>(month), venture, static_cast<std::uint8_t>(kind),
                                       static_cast<std::int8_t>(from), static_cast<std::int8_t>(to),
                                       static_cast<std::int16_t>(carrier), value});
   }
