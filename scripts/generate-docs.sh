@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the generated documentation from the code: docs/parameters.md (the registry) and
-# the generated part of docs/operating-models.md (`incubsim diff` of the Yiyuan scenarios, in the
-# order its BEGIN marker names them). Tests fail when either is stale. Needs a build (scripts/build.sh).
+# Regenerates the generated documentation from the code: docs/parameters.md (the registry), the
+# generated part of docs/operating-models.md (`incubsim diff` of the Yiyuan scenarios, in the
+# order its BEGIN marker names them) and the indicator table of docs/odd.md §7.15 (the indicator
+# registry). Tests fail when any is stale. Needs a build (scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=build/incubsim
@@ -19,4 +20,12 @@ read -r -a files <<< "$(sed -e 's/.*incubsim diff //' -e 's/ -->.*//' <<< "$mark
   sed -n '/^<!-- END generated -->/,$p' "$doc"
 } > "$doc.tmp"
 mv "$doc.tmp" "$doc"
-echo "generate-docs: docs/parameters.md and docs/operating-models.md regenerated"
+
+doc=docs/odd.md
+{
+  sed -n "1,/^<!-- BEGIN generated/p" "$doc"
+  "$binary" params --indicators --markdown 2>/dev/null
+  sed -n '/^<!-- END generated -->/,$p' "$doc"
+} > "$doc.tmp"
+mv "$doc.tmp" "$doc"
+echo "generate-docs: docs/parameters.md, docs/operating-models.md and docs/odd.md regenerated"
