@@ -52,11 +52,8 @@ using In = const IndicatorInputs&;
 
 constexpr std::size_t at(Stage stage) { return static_cast<std::size_t>(stage); }
 constexpr std::size_t at(CarrierKind kind) { return static_cast<std::size_t>(kind); }
-// Index of a source origin; an unknown name does not compile.
 consteval std::size_t origin_index(std::string_view origin) {
-  const int index = name_index(source_origins, origin);
-  if (index < 0) throw "unknown source origin";
-  return static_cast<std::size_t>(index);
+  return static_cast<std::size_t>(known_index(source_origins, origin));
 }
 
 MonthTotals add_up_month(const RunState& state, const ModelSetup& setup, int month) {

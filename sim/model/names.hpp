@@ -47,4 +47,12 @@ constexpr int name_index(const std::array<const char*, N>& names, std::string_vi
   return -1;
 }
 
+// Position of a name the code spells out; a name not in the table does not compile.
+template <std::size_t N>
+consteval int known_index(const std::array<const char*, N>& names, std::string_view name) {
+  const int index = name_index(names, name);
+  if (index < 0) throw "not a name of the table";
+  return index;
+}
+
 }  // namespace incubsim::model

@@ -11,6 +11,14 @@
 namespace incubsim::model {
 namespace {
 
+// "a, b, c": a name table as an error message lists it.
+template <std::size_t N>
+std::string listed(const std::array<const char*, N>& names) {
+  std::string text;
+  for (const char* name : names) text += (text.empty() ? "" : ", ") + std::string(name);
+  return text;
+}
+
 int month_index(const ModelSetup& setup, const std::string& text) {
   const auto [year, month] = parse_year_month(text);
   return (year - setup.start_year) * 12 + (month - setup.start_month);
@@ -87,7 +95,7 @@ ModelSetup resolve(const ModelParameters& parameters) {
   std::array<bool, 4> origin_seen{};
   for (const auto& source : parameters.sources) {
     const int origin = name_index(source_origins, source.id);
-    if (origin < 0) throw ResolveError("source.id", source.id, "source id must be one of grassroots, talent, spin-off, recruited");
+    if (origin < 0) throw ResolveError("source.id", source.id, "source id must be one of " + listed(source_origins));
     if (origin_seen[static_cast<std::size_t>(origin)]) throw ResolveError("source.id", source.id, "source '" + source.id + "' is declared twice");
     if (source.initial_revenue > 0.0 && !source.registered) {
       throw ResolveError("source.initial_revenue", source.id,
@@ -97,8 +105,8 @@ ModelSetup resolve(const ModelParameters& parameters) {
     setup.source_origin.push_back(origin);
     setup.source_direct_stage.push_back(name_index(carrier_kind_names, source.direct_stage));
     const auto index = static_cast<int>(setup.source_origin.size()) - 1;
-    if (origin == 1) setup.talent_source = index;
-    if (origin == 2) setup.spin_off_source = index;
+    if (origin == known_index(source_origins, "talent")) setup.talent_source = index;
+    if (origin == known_index(source_origins, "spin-off")) setup.spin_off_source = index;
   }
   if (parameters.sources.size() > 4) throw ResolveError("source", "", "at most four sources (one per origin)");
 
