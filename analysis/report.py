@@ -323,20 +323,21 @@ class Report:
             landmarks = sorted(curves["landmark"].unique())
             fig, axes = plt.subplots(len(shown), len(landmarks), figsize=(5.6 * len(landmarks), 3.4 * len(shown)),
                                      squeeze=False, sharey=True)
+            # Colours are presentation; the stages and their order are the file's (/labels/stages).
             stage_colours = {"outside": "#777777", "nursery": "#1b9e77", "incubator": "#d95f02",
                              "accelerator": "#7570b3", "park": "#e7298a"}
             for r, name in enumerate(shown):
                 for c, landmark in enumerate(landmarks):
                     ax = axes[r][c]
                     part = curves[(curves["scenario_name"] == name) & (curves["landmark"] == landmark)]
-                    for stage in survival.STAGE_ORDER:
+                    for stage in history.events.stages:
                         curve = part[part["stage"] == stage]
                         if len(curve) == 0 or curve["ventures"].iloc[0] < 10:
                             continue
-                        ax.step(curve["time"], curve["survival"], where="post", color=stage_colours[stage],
+                        ax.step(curve["time"], curve["survival"], where="post", color=stage_colours.get(stage),
                                 label=f"{stage} at {landmark} months (n={curve['ventures'].iloc[0]:,})")
                         ax.fill_between(curve["time"], curve["lower"], curve["upper"], step="post",
-                                        color=stage_colours[stage], alpha=0.15, lw=0)
+                                        color=stage_colours.get(stage), alpha=0.15, lw=0)
                     ax.set_title(f"{name}: landmark {landmark} months", fontsize=9, loc="left")
                     ax.set_xlabel(f"months after the landmark (age {landmark})", fontsize=8)
                     ax.set_ylabel("share not failed", fontsize=8)

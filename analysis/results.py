@@ -181,6 +181,14 @@ class Results:
     def indicator_names(self) -> list[str]:
         return list(self._read("indicators/indicator"))
 
+    def labels(self, name: str) -> list[str]:
+        """A name table of /labels (event_kinds, stages, statuses, carrier_kinds, carrier_levels,
+        objectives, operator_types): code i is the i-th name. Files before the name tables were
+        written have only the first three."""
+        if f"labels/{name}" not in self._file:
+            raise MissingTable(f"{self.path}: no /labels/{name}")
+        return list(self._read(f"labels/{name}"))
+
     # -- tables -------------------------------------------------------------------------------
 
     def runs(self) -> pd.DataFrame:

@@ -29,7 +29,6 @@ from analysis import calibration, stats
 
 LANDMARKS = (12, 24)
 EFFECT_AGES = (12, 24, 36)
-STAGE_ORDER = ("outside", "nursery", "incubator", "accelerator", "park")
 
 
 @dataclass

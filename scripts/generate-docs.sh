@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the generated documentation from the code: docs/parameters.md (the registry), the
 # generated part of docs/operating-models.md (`incubsim diff` of the Yiyuan scenarios, in the
-# order its BEGIN marker names them) and the column tables of docs/output-format.md (the results
-# schema, sim/io/schema.cpp; each BEGIN marker names its group). Tests fail when any is stale.
-# Needs a build (scripts/build.sh).
+# order its BEGIN marker names them), the column tables of docs/output-format.md (the results
+# schema, sim/io/schema.cpp; each BEGIN marker names its group) and the indicator table of
+# docs/odd.md §7.15 (the indicator registry). Tests fail when any is stale. Needs a build
+# (scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=build/incubsim
@@ -36,4 +37,12 @@ while IFS= read -r line || [[ -n "$line" ]]; do
   fi
 done < "$doc" > "$doc.tmp"
 mv "$doc.tmp" "$doc"
-echo "generate-docs: docs/parameters.md, docs/operating-models.md and docs/output-format.md regenerated"
+
+doc=docs/odd.md
+{
+  sed -n "1,/^<!-- BEGIN generated/p" "$doc"
+  "$binary" params --indicators --markdown 2>/dev/null
+  sed -n '/^<!-- END generated -->/,$p' "$doc"
+} > "$doc.tmp"
+mv "$doc.tmp" "$doc"
+echo "generate-docs: docs/parameters.md, docs/operating-models.md, docs/output-format.md and docs/odd.md regenerated"

@@ -113,6 +113,10 @@ io::ResultsHeader make_header(const std::string& command, const std::vector<scen
   for (int k = 0; k < model::event_kind_count; ++k) header.event_kinds.emplace_back(model::event_kind_name(k));
   for (int s = 0; s < model::stage_count; ++s) header.stages.emplace_back(model::stage_name(s));
   for (int s = 0; s < model::status_count; ++s) header.statuses.emplace_back(model::status_name(s));
+  header.carrier_kinds.assign(model::carrier_kind_names.begin(), model::carrier_kind_names.end());
+  header.carrier_levels.assign(model::carrier_level_names.begin(), model::carrier_level_names.end());
+  header.objectives.assign(model::objective_names.begin(), model::objective_names.end());
+  for (const model::OperatorType& type : model::operator_types) header.operator_types.emplace_back(type.name);
   return header;
 }
 
@@ -1289,8 +1293,8 @@ int diff_command(const std::vector<std::string>& arguments, std::ostream& out, s
 }
 
 int params_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-  po::options_description options("incubsim params [--markdown | --indicators | --results-table GROUP]");
-  options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md")(
+  po::options_description options("incubsim params [--markdown | --indicators [--markdown] | --results-table GROUP]");
+  options.add_options()("help,h", "show this help")("markdown", "print docs/parameters.md (with --indicators: the indicator table of docs/odd.md)")(
       "indicators", "list the indicators (name, unit, scope, measure, description) targets can name")(
       "results-table", po::value<std::string>(), "print the columns of a results file table (runs, events, ...) as docs/output-format.md shows them");
   const po::variables_map values = parse_options(arguments, options, {});
@@ -1309,10 +1313,7 @@ int params_command(const std::vector<std::string>& arguments, std::ostream& out,
     return exit_success;
   }
   if (values.count("indicators")) {
-    for (const auto& indicator : model::indicator_registry()) {
-      out << indicator.name << "  (" << indicator.unit << ", " << indicator.scope << ", " << indicator.measure << ")\n    "
-          << indicator.description << "\n";
-    }
+    out << (values.count("markdown") ? model::indicators_markdown() : model::indicators_text());
     err << "incubsim params: " << model::indicator_registry().size() << " indicators; 0 runs, 0 venture-months\n";
     return exit_success;
   }

@@ -110,6 +110,11 @@ struct ResultsHeader {
   std::vector<std::string> event_kinds;
   std::vector<std::string> stages;
   std::vector<std::string> statuses;
+  // The model's name tables (model/names.hpp), so readers decode with the file's own names.
+  std::vector<std::string> carrier_kinds;
+  std::vector<std::string> carrier_levels;
+  std::vector<std::string> objectives;
+  std::vector<std::string> operator_types;
   std::uint64_t base_seed = 0;
   std::uint32_t replications = 0;
   std::uint32_t total_runs = 0;

@@ -374,6 +374,12 @@ ResultsHeader read_header(const fs::path& path) {
   header.event_kinds = strings_at(file, "/labels/event_kinds");
   header.stages = strings_at(file, "/labels/stages");
   header.statuses = strings_at(file, "/labels/statuses");
+  if (file.exists("labels/carrier_kinds")) {  // name tables: added in format 3
+    header.carrier_kinds = strings_at(file, "/labels/carrier_kinds");
+    header.carrier_levels = strings_at(file, "/labels/carrier_levels");
+    header.objectives = strings_at(file, "/labels/objectives");
+    header.operator_types = strings_at(file, "/labels/operator_types");
+  }
 
   // Version 3 on.
   if (file.exists("uncertainty")) {

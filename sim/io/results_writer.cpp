@@ -280,6 +280,10 @@ class ResultsFileBuilder {
       labels.write_strings("event_kinds", header_.event_kinds);
       labels.write_strings("stages", header_.stages);
       labels.write_strings("statuses", header_.statuses);
+      labels.write_strings("carrier_kinds", header_.carrier_kinds);
+      labels.write_strings("carrier_levels", header_.carrier_levels);
+      labels.write_strings("objectives", header_.objectives);
+      labels.write_strings("operator_types", header_.operator_types);
     }
 
     write_target_header();

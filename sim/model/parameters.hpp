@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "model/names.hpp"
+
 namespace incubsim::model {
 
 struct SimulationParameters {
@@ -37,7 +39,7 @@ struct SourceParameters {
   double initial_cash = 200000.0;    // RMB at entry
   int founders = 2;                  // initial headcount
   bool registered = false;           // enters as a registered firm (else as a team)
-  std::string direct_stage = "nursery"; // earliest stage it may apply to directly (recruited firms: accelerator or park)
+  std::string direct_stage = carrier_kind_names[0]; // nursery; earliest stage it may apply to directly (recruited firms: accelerator or park)
   double initial_revenue = 0.0;      // RMB/month at entry (recruited firms already sell)
   std::string source;
 };
@@ -45,11 +47,11 @@ struct SourceParameters {
 struct OperatorParameters {
   std::string id;
   std::string name;
-  std::string type = "private-company";  // see registry choices
+  std::string type = operator_types[2].name;  // private-company; choices: model/names.hpp
   int staff = 5;                    // service staff and mentors; each serves `tenants_per_staff` residents
   double service_quality = 0.5;     // 0..1: strength of training and growth services
   double screening_noise = 1.0;     // sd of the noise on the quality signal at admission
-  std::string objective = "quality";  // quality | ability-to-pay | policy-fit
+  std::string objective = objective_names[0];  // quality | ability-to-pay | policy-fit
   double public_cost_per_month = 0.0; // RMB from the public budget
   std::string incentive = "fixed";    // fixed subsidy | per-outcome (paid per graduation; selects harder)
   double payment_per_graduate = 0.0;  // RMB per graduation, for per-outcome operators
@@ -59,8 +61,8 @@ struct OperatorParameters {
 struct CarrierParameters {
   std::string id;
   std::string name;
-  std::string kind = "nursery";     // nursery | incubator | accelerator | park
-  std::string level = "municipal";  // none | municipal | provincial | national
+  std::string kind = carrier_kind_names[0];     // nursery | incubator | accelerator | park
+  std::string level = carrier_level_names[1];  // municipal; none | municipal | provincial | national
   std::string operator_id;
   int capacity = 20;                // seats (ventures)
   double area_m2 = 0.0;             // floor area, informational until space-based capacity
@@ -230,8 +232,6 @@ struct CarrierDynamics {
   int national_min_residents = 50;       // MOST national incubator: >= 50 tenants
   int national_min_graduates = 20;       // >= 20 cumulative graduates
 };
-
-inline constexpr int carrier_kind_count = 4;
 
 struct ModelParameters {
   std::string name;

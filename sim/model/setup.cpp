@@ -12,14 +12,13 @@
 namespace incubsim::model {
 namespace {
 
+// "a, b, c": a name table as an error message lists it.
 template <std::size_t N>
-int choice_index(const std::array<const char*, N>& names, const std::string& value) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (value == names[i]) return static_cast<int>(i);
-  }
-  return -1;
+std::string listed(const std::array<const char*, N>& names) {
+  std::string text;
+  for (const char* name : names) text += (text.empty() ? "" : ", ") + std::string(name);
+  return text;
 }
-
 
 int month_index(const ModelSetup& setup, const std::string& text) {
   const auto [year, month] = parse_year_month(text);
@@ -79,8 +78,8 @@ ModelSetup resolve(const ModelParameters& parameters) {
   if (parameters.sources.size() < 1) throw ResolveError("source", "", "a scenario needs at least one [[source]] of entrants");
   std::array<bool, 4> origin_seen{};
   for (const auto& source : parameters.sources) {
-    const int origin = choice_index(source_origins, source.id);
-    if (origin < 0) throw ResolveError("source.id", source.id, "source id must be one of grassroots, talent, spin-off, recruited");
+    const int origin = name_index(source_origins, source.id);
+    if (origin < 0) throw ResolveError("source.id", source.id, "source id must be one of " + listed(source_origins));
     if (origin_seen[static_cast<std::size_t>(origin)]) throw ResolveError("source.id", source.id, "source '" + source.id + "' is declared twice");
     if (source.initial_revenue > 0.0 && !source.registered) {
       throw ResolveError("source.initial_revenue", source.id,
@@ -88,10 +87,10 @@ ModelSetup resolve(const ModelParameters& parameters) {
     }
     origin_seen[static_cast<std::size_t>(origin)] = true;
     setup.source_origin.push_back(origin);
-    setup.source_direct_stage.push_back(choice_index(carrier_kind_names, source.direct_stage));
+    setup.source_direct_stage.push_back(name_index(carrier_kind_names, source.direct_stage));
     const auto index = static_cast<int>(setup.source_origin.size()) - 1;
-    if (origin == 1) setup.talent_source = index;
-    if (origin == 2) setup.spin_off_source = index;
+    if (origin == known_index(source_origins, "talent")) setup.talent_source = index;
+    if (origin == known_index(source_origins, "spin-off")) setup.spin_off_source = index;
   }
   if (parameters.sources.size() > 4) throw ResolveError("source", "", "at most four sources (one per origin)");
 
@@ -100,8 +99,8 @@ ModelSetup resolve(const ModelParameters& parameters) {
     if (!carrier.enabled) continue;
     ResolvedCarrier resolved;
     resolved.parameter_index = static_cast<int>(i);
-    resolved.kind = static_cast<CarrierKind>(choice_index(carrier_kind_names, carrier.kind));
-    resolved.level = static_cast<CarrierLevel>(choice_index(carrier_level_names, carrier.level));
+    resolved.kind = static_cast<CarrierKind>(name_index(carrier_kind_names, carrier.kind));
+    resolved.level = static_cast<CarrierLevel>(name_index(carrier_level_names, carrier.level));
     resolved.operator_index = -1;
     for (std::size_t o = 0; o < parameters.operators.size(); ++o) {
       if (parameters.operators[o].id == carrier.operator_id) resolved.operator_index = static_cast<int>(o);
@@ -112,11 +111,13 @@ ModelSetup resolve(const ModelParameters& parameters) {
     const OperatorParameters& op = parameters.operators[static_cast<std::size_t>(resolved.operator_index)];
     resolved.service_quality = op.service_quality;
     resolved.screening_noise = op.screening_noise;
-    resolved.objective = static_cast<SelectionObjective>(choice_index(objective_names, op.objective));
+    resolved.objective = static_cast<SelectionObjective>(name_index(objective_names, op.objective));
     resolved.per_outcome = op.incentive == "per-outcome";
     resolved.demand_opening = carrier.opening_rule == "demand";
     resolved.in_base = carrier.in_base;
-    resolved.technology_operator = op.type == "research-institute" || op.type == "agri-science-station";
+    for (const OperatorType& type : operator_types) {
+      if (op.type == type.name) resolved.technology_operator = type.transfers_technology;
+    }
     if (resolved.demand_opening && carrier.initial_residents > 0) {
       throw ResolveError("carrier.opening_rule", carrier.id, "carrier '" + carrier.id + "' opens on demand but has initial residents");
     }

@@ -12,17 +12,12 @@
 
 namespace incubsim::model {
 
+// Names in enum order: model/names.hpp.
 enum class CarrierKind : std::uint8_t { nursery = 0, incubator = 1, accelerator = 2, park = 3 };
 enum class CarrierLevel : std::uint8_t { none = 0, municipal = 1, provincial = 2, national = 3 };
 enum class SelectionObjective : std::uint8_t { quality = 0, ability_to_pay = 1, policy_fit = 2 };
 
 const char* carrier_kind_name(int kind);
-// Names of the choices `resolve` turns into enums, in enum order; the parameter registry offers
-// exactly these as a key's choices.
-inline constexpr std::array<const char*, 4> source_origins = {"grassroots", "talent", "spin-off", "recruited"};
-inline constexpr std::array<const char*, 4> carrier_kind_names = {"nursery", "incubator", "accelerator", "park"};
-inline constexpr std::array<const char*, 4> carrier_level_names = {"none", "municipal", "provincial", "national"};
-inline constexpr std::array<const char*, 3> objective_names = {"quality", "ability-to-pay", "policy-fit"};
 
 struct ResolvedCarrier {
   CarrierKind kind = CarrierKind::nursery;

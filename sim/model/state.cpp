@@ -8,7 +8,6 @@
 namespace incubsim::model {
 namespace {
 
-constexpr std::array<const char*, stage_count> stage_names = {"outside", "nursery", "incubator", "accelerator", "park"};
 constexpr std::array<const char*, status_count> status_names = {"active", "failed", "relocated", "acquired"};
 constexpr std::array<const char*, event_kind_count> event_kind_names = {
     "entry", "registration", "admission", "graduation", "eviction", "failure_cash", "failure_hazard",

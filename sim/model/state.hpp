@@ -11,9 +11,9 @@
 
 namespace incubsim::model {
 
-// Stage 0 is "outside every carrier"; stages 1..4 are carrier kinds + 1.
+// Stage 0 is "outside every carrier"; stages 1..4 are carrier kinds + 1 (names: model/names.hpp).
 enum class Stage : std::int8_t { outside = 0, nursery = 1, incubator = 2, accelerator = 3, park = 4 };
-inline constexpr int stage_count = 5;
+inline constexpr int stage_count = static_cast<int>(stage_names.size());
 
 enum class Status : std::int8_t { active = 0, failed = 1, relocated = 2, acquired = 3 };
 inline constexpr int status_count = 4;
@@ -130,12 +130,49 @@ struct FlowCounters {
   int carriers_opened = 0;
   double admitted_quality = 0.0;   // latent quality of this month's admissions, summed
 
-  // This month's public spending over every policy line.
-  double public_spending() const {
-    return rent_subsidy_spending + operator_spending + training_spending + case_by_case_spending + talent_spending +
-           guidance_fund_spending + guarantee_spending;
-  }
+  // This month's spending over the lines that `spending_lines` tags as public.
+  double public_spending() const;
 };
+
+// Who pays for a spending line: public lines add up to `public_spending` (and its indicators).
+enum class Payer : std::uint8_t { public_budget, private_money };
+
+// One spending line of FlowCounters: the one table that `public_spending` sums and that gives
+// each line its `spending_*` indicator (model/indicators.cpp). A `double *_spending` counter
+// missing here fails tests/model/indicators_test.cpp.
+struct SpendingLine {
+  double FlowCounters::*amount;
+  Payer payer;
+  const char* indicator;    // its column in /indicators
+  const char* description;  // the indicator's description
+  const char* computed_as;  // for docs/odd.md §7.15
+};
+inline constexpr std::array<SpendingLine, 7> spending_lines = {{
+    {&FlowCounters::rent_subsidy_spending, Payer::public_budget, "spending_rent_subsidy",
+     "Public spending this month: rent subsidies.", "§7.14"},
+    {&FlowCounters::operator_spending, Payer::public_budget, "spending_operators",
+     "Public spending this month: operators (fixed costs and per-graduate payments).", "§7.14"},
+    {&FlowCounters::training_spending, Payer::public_budget, "spending_training",
+     "Public spending this month: training places.", "§7.14"},
+    {&FlowCounters::case_by_case_spending, Payer::public_budget, "spending_case_by_case",
+     "Public spending this month: case-by-case support.", "§7.14"},
+    {&FlowCounters::talent_spending, Payer::public_budget, "spending_talent",
+     "Public spending this month: talent programmes.", "§7.14 (January only)"},
+    {&FlowCounters::guidance_fund_spending, Payer::public_budget, "spending_guidance_fund",
+     "Guidance-fund investments this month.", "§7.14"},
+    {&FlowCounters::guarantee_spending, Payer::public_budget, "spending_loan_guarantee",
+     "Loan guarantees paid on defaults this month.", "§7.14"},
+}};
+
+// Summed in table order, which is the order the lines were added in before the table existed:
+// results stay the same to the bit.
+inline double FlowCounters::public_spending() const {
+  double total = 0.0;
+  for (const SpendingLine& line : spending_lines) {
+    if (line.payer == Payer::public_budget) total += this->*line.amount;
+  }
+  return total;
+}
 
 // What is left this year (or in total, for the guidance fund) of each public budget line and
 // of private investors' capital.

@@ -256,9 +256,8 @@ ParameterRegistry make_registry() {
   carriers(&C::national_min_graduates, integer, "national_min_graduates", "ventures", 0, 100000, most_rules, "Cumulative graduates for national level (>= 20).");
 
   // [stage.<kind>]
-  const char* kinds[] = {"nursery", "incubator", "accelerator", "park"};
   for (std::size_t k = 0; k < model::carrier_kind_count; ++k) {
-    const std::string prefix = std::string("stage.") + kinds[k];
+    const std::string prefix = std::string("stage.") + model::carrier_kind_names[k];
     auto stage = [k, prefix](auto member, ValueType type, std::string name, std::string unit, double min, double max, std::string provenance, std::string meaning) {
       FieldBinding<M> b;
       b.name = name;
@@ -318,7 +317,7 @@ ParameterRegistry make_registry() {
   required(op.back());
   op.push_back(make_binding<OperatorParameters>("operator", "name", &OperatorParameters::name, ValueType::text, "", -infinity, infinity, "", "Display name."));
   op.push_back(make_binding<OperatorParameters>("operator", "type", &OperatorParameters::type, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "Kind of institution."));
-  op.back().spec.choices = {"government-agency", "state-owned-builder", "private-company", "research-institute", "agri-science-station"};
+  for (const model::OperatorType& type : model::operator_types) op.back().spec.choices.emplace_back(type.name);
   op.push_back(make_binding<OperatorParameters>("operator", "staff", &OperatorParameters::staff, integer, "persons", 0, 100000, assumption, "Service staff."));
   op.push_back(make_binding<OperatorParameters>("operator", "service_quality", &OperatorParameters::service_quality, real, "0..1", 0, 1, assumption, "Strength of training and growth services in its carriers."));
   op.push_back(make_binding<OperatorParameters>("operator", "screening_noise", &OperatorParameters::screening_noise, real, "sd", 0, 100, assumption, "Standard deviation of the noise on the quality signal it sees at admission."));

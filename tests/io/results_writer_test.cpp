@@ -60,6 +60,10 @@ ResultsHeader make_header(RecordLevel record, std::uint32_t total_runs) {
   header.event_kinds = {"entry", "admission", "graduation", "exit"};
   header.stages = {"idea", "seed", "growth"};
   header.statuses = {"active", "graduated", "failed"};
+  header.carrier_kinds = {"nursery", "incubator"};
+  header.carrier_levels = {"none", "national"};
+  header.objectives = {"quality"};
+  header.operator_types = {"private-company"};
   header.base_seed = 20240101;
   header.replications = (total_runs + 1) / 2;
   header.total_runs = total_runs;
@@ -225,6 +229,10 @@ TEST_CASE("writer: several parts assemble into a final file equal to the input",
   CHECK(back.carriers[1].operator_id == "op2");
   CHECK(back.indicators[1].measure == "flow");
   CHECK(back.stages == header.stages);
+  CHECK(back.carrier_kinds == header.carrier_kinds);
+  CHECK(back.carrier_levels == header.carrier_levels);
+  CHECK(back.objectives == header.objectives);
+  CHECK(back.operator_types == header.operator_types);
 }
 
 TEST_CASE("writer: record level decides which record groups exist", "[io]") {

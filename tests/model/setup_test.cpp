@@ -147,3 +147,14 @@ TEST_CASE("resolve rejects revenue for teams: only registered firms sell", "[mod
   p.sources[0].registered = true;
   CHECK_NOTHROW(model::resolve(p));
 }
+
+TEST_CASE("The name tables follow the enums' order", "[model]") {
+  CHECK(std::string(model::carrier_kind_names[static_cast<std::size_t>(model::CarrierKind::park)]) == "park");
+  CHECK(std::string(model::carrier_level_names[static_cast<std::size_t>(model::CarrierLevel::national)]) == "national");
+  CHECK(std::string(model::objective_names[static_cast<std::size_t>(model::SelectionObjective::policy_fit)]) == "policy-fit");
+  CHECK(std::string(model::stage_name(static_cast<int>(model::Stage::outside))) == "outside");
+  for (int kind = 0; kind < model::carrier_kind_count; ++kind) {
+    // Stage k + 1 is carrier kind k.
+    CHECK(std::string(model::stage_name(kind + 1)) == model::carrier_kind_names[static_cast<std::size_t>(kind)]);
+  }
+}

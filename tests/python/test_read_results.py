@@ -96,6 +96,19 @@ def test_events_and_trajectories_columns(results):
         assert int(np.max(f["/events/kind"][:])) < len(kinds)
 
 
+def test_name_tables_decode_the_codes(results):
+    """/labels holds the model's name tables: stage k + 1 is carrier kind k, and /carriers/kind
+    names a kind of /labels/carrier_kinds."""
+    with h5py.File(results, "r") as f:
+        stages = _text(f["/labels/stages"][:])
+        kinds = _text(f["/labels/carrier_kinds"][:])
+        assert stages == ["outside"] + kinds
+        assert set(_text(f["/carriers/kind"][:])) <= set(kinds)
+        assert _text(f["/labels/carrier_levels"][:])[0] == "none"
+        assert "quality" in _text(f["/labels/objectives"][:])
+        assert len(_text(f["/labels/operator_types"][:])) == 5
+
+
 def test_h5dump_reads_the_header(results):
     h5dump = shutil.which("h5dump")
     if h5dump is None:
