@@ -22,7 +22,7 @@ model::ModelSetup bank(double guarantee_share) {
 
 TEST_CASE("A bank loan: granted once, repaid in equal instalments, the guarantee pays on default", "[model]") {
   const model::ModelSetup setup = bank(0.5);
-  std::vector<io::EventRecord> events;
+  std::vector<model::EventRecord> events;
   model::EventSink sink;
   sink.events = &events;
   const model::MonthContext context{setup, model::RandomKey{1, 0}, 3, sink};
