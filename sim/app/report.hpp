@@ -3,7 +3,10 @@
 // outcomes, the paired comparison, robustness, sensitivity, and the closing line with the
 // command's throughput.
 
+#include <cstdint>
+#include <filesystem>
 #include <ostream>
+#include <string>
 
 #include "engine/experiment.hpp"
 #include "engine/merge.hpp"

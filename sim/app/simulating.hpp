@@ -5,6 +5,7 @@
 // engine/cancellation.hpp (app/signals.hpp installs the handler).
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 

@@ -74,6 +74,18 @@ engine::Factor parse_vary(const std::string& text, scenario::Scenario& base, int
   return factor;
 }
 
+// The factors of the --vary options, each key once.
+std::vector<engine::Factor> factors_of(const std::vector<std::string>& varied, scenario::Scenario& base, int levels) {
+  std::vector<engine::Factor> factors;
+  for (const std::string& vary : varied) {
+    factors.push_back(parse_vary(vary, base, levels > 0 ? levels : 3));
+    for (std::size_t f = 0; f + 1 < factors.size(); ++f) {
+      if (factors[f].key == factors.back().key) throw UsageError("--vary '" + factors.back().key + "' is given twice");
+    }
+  }
+  return factors;
+}
+
 // The design --design names, over `factors`; its size and shape checked here, as flags.
 engine::Design design_of(const std::string& design_name, const std::vector<engine::Factor>& factors, std::uint32_t samples, int levels,
                          std::uint32_t seed) {
@@ -131,6 +143,23 @@ int finish_ranks(const fs::path& output, int ranks, int rank, RankFile rank_file
   return exit_success;
 }
 
+// The report of a sweep, or of a shard of one (`shard_text` as given).
+void print_sweep(std::ostream& out, const engine::ExperimentPlan& plan, const std::string& shard_text, const engine::ExperimentResult& result) {
+  const engine::Design& swept = plan.sweep->design;
+  out << "Sweep of " << plan.scenarios.front().name << ": " << swept.kind << " design, " << swept.points() << " points x "
+      << plan.replications << " replications, seed " << plan.seed
+      << (result.concluded ? "" : ", shard " + shard_text + " (runs " + std::to_string(result.first_run) + ".." +
+                                      std::to_string(result.end_run - 1) + ")")
+      << ", results in " << plan.output.string() << "\n";
+  if (result.concluded) {
+    print_targets(out, result.header, result.summary);
+    print_sensitivity(out, result.summary);
+  } else {
+    out << "Join the shards with: incubsim merge OUT.h5 SHARD.h5...\n";
+  }
+  print_throughput(out, plan.command, result);
+}
+
 int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::string& command_line, std::ostream& out) {
   po::options_description options("incubsim sweep SCENARIO --vary KEY=LO:HI[:log] | KEY=a,b,c ... [options]");
   options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file")(
@@ -157,13 +186,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   scenario::Scenario base = scenario::load_scenario(values["scenario"].as<std::string>(), plan.overrides);
   scenario::check_population(base);  // the population cap: exit 2 up front
 
-  std::vector<engine::Factor> factors;
-  for (const std::string& vary : values["vary"].as<std::vector<std::string>>()) {
-    factors.push_back(parse_vary(vary, base, levels > 0 ? levels : 3));
-    for (std::size_t f = 0; f + 1 < factors.size(); ++f) {
-      if (factors[f].key == factors.back().key) throw UsageError("--vary '" + factors.back().key + "' is given twice");
-    }
-  }
+  const std::vector<engine::Factor> factors = factors_of(values["vary"].as<std::vector<std::string>>(), base, levels);
   engine::Design design = design_of(design_name, factors, samples, levels, plan.seed);
   engine::check_factor_ends(design, base, plan.overrides);  // ScenarioError: exit 2 naming the key
   if (engine::sweep_runs(design, plan.replications) > std::numeric_limits<std::uint32_t>::max())
@@ -202,18 +225,7 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
   const engine::ExperimentResult result = simulate(simulation, out);
   if (result.already_complete) return exit_success;
   if (ranks > 1) return finish_ranks(merged_output, ranks, rank, rank_file, plan.force, command_line, out);
-  const engine::Design& swept = plan.sweep->design;
-  out << "Sweep of " << plan.scenarios.front().name << ": " << swept.kind << " design, " << swept.points() << " points x "
-      << plan.replications << " replications, seed " << plan.seed
-      << (result.concluded ? "" : ", shard " + shard_text + " (runs " + std::to_string(runs.first) + ".." + std::to_string(runs.end - 1) + ")")
-      << ", results in " << plan.output.string() << "\n";
-  if (result.concluded) {
-    print_targets(out, result.header, result.summary);
-    print_sensitivity(out, result.summary);
-  } else {
-    out << "Join the shards with: incubsim merge OUT.h5 SHARD.h5...\n";
-  }
-  print_throughput(out, plan.command, result);
+  print_sweep(out, plan, shard_text, result);
   return exit_success;
 }
 

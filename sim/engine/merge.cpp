@@ -14,33 +14,33 @@ namespace incubsim::engine {
 
 namespace fs = std::filesystem;
 
-MergeResult merge_shards(const fs::path& output, const std::vector<std::string>& shard_files, bool force, const std::string& command_line,
-                         const GuardedRead& guarded_read) {
-  const auto guarded = [&](const fs::path& path, const std::function<void()>& read) {
-    if (guarded_read) {
-      guarded_read(path.string(), read);
-    } else {
-      read();
-    }
-  };
-  if (fs::exists(output) && !force) throw InvalidExperiment("results file '" + output.string() + "' exists; use --force to overwrite it");
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::string> files{output.string()};
-  files.insert(files.end(), shard_files.begin(), shard_files.end());
-  struct Shard {
-    fs::path path;
-    std::uint32_t first = 0, runs = 0;
-  };
+namespace {
+
+struct Shard {
+  fs::path path;
+  std::uint32_t first = 0, runs = 0;
+};
+
+void read_guarded(const GuardedRead& guarded_read, const fs::path& path, const std::function<void()>& read) {
+  if (guarded_read) {
+    guarded_read(path.string(), read);
+  } else {
+    read();
+  }
+}
+
+// The shards in run order, with the header they share; each checked to be a shard of the same
+// sweep, and together to hold every run of it exactly once.
+std::vector<Shard> checked_shards(const std::vector<std::string>& shard_files, const GuardedRead& guarded_read, io::ResultsHeader& header) {
   std::vector<Shard> shards;
   std::string plan;
-  io::ResultsHeader header;
-  for (std::size_t i = 1; i < files.size(); ++i) {
-    const fs::path path = files[i];
+  for (const std::string& file : shard_files) {
+    const fs::path path = file;
     if (!fs::exists(path)) throw InvalidExperiment("shard '" + path.string() + "' not found");
     try {
-      guarded(path, [&] {
-        const io::h5::File file = io::open_results(path);
-        const std::string this_plan = file.has_attribute("plan") ? file.read_string_attribute("plan") : std::string();
+      read_guarded(guarded_read, path, [&] {
+        const io::h5::File opened = io::open_results(path);
+        const std::string this_plan = opened.has_attribute("plan") ? opened.read_string_attribute("plan") : std::string();
         if (this_plan.empty()) throw InvalidExperiment("'" + path.string() + "' has no plan fingerprint: not a shard of this incubsim's sweeps");
         if (plan.empty()) {
           plan = this_plan;
@@ -56,7 +56,8 @@ MergeResult merge_shards(const fs::path& output, const std::vector<std::string>&
       throw InvalidExperiment(error.what());
     }
   }
-  if (header.command != "sweep") throw InvalidExperiment("merge joins shards of a sweep; '" + files[1] + "' is from '" + header.command + "'");
+  if (header.command != "sweep")
+    throw InvalidExperiment("merge joins shards of a sweep; '" + shard_files.front() + "' is from '" + header.command + "'");
   std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) { return a.first < b.first; });
   std::uint32_t next = 0;
   for (const Shard& shard : shards) {
@@ -65,17 +66,28 @@ MergeResult merge_shards(const fs::path& output, const std::vector<std::string>&
     next = shard.first + shard.runs;
   }
   if (next != header.total_runs) throw InvalidExperiment("runs " + std::to_string(next) + ".." + std::to_string(header.total_runs - 1) + " are missing: no shard holds them");
+  return shards;
+}
 
+}  // namespace
+
+MergeResult merge_shards(const fs::path& output, const std::vector<std::string>& shard_files, bool force, const std::string& command_line,
+                         const GuardedRead& guarded_read) {
+  if (fs::exists(output) && !force) throw InvalidExperiment("results file '" + output.string() + "' exists; use --force to overwrite it");
+  const auto start = std::chrono::steady_clock::now();
+  MergeResult merged;
+  const std::vector<Shard> shards = checked_shards(shard_files, guarded_read, merged.header);
+  const io::ResultsHeader& header = merged.header;
   const Design design = design_from(header.design, static_cast<int>(header.design.base_samples));
   Conclusions conclusions(header, design);
   try {
     for (const Shard& shard : shards) {
-      guarded(shard.path, [&] { io::for_each_run_summary(shard.path, header, [&](const io::RunOutput& run) { conclusions.add(run); }); });
+      read_guarded(guarded_read, shard.path,
+                   [&] { io::for_each_run_summary(shard.path, header, [&](const io::RunOutput& run) { conclusions.add(run); }); });
     }
   } catch (const io::ResultsError& error) {
     throw InvalidExperiment(error.what());  // a damaged shard: bad input, nothing written
   }
-  MergeResult merged;
   merged.summary = conclusions.conclude();
   merged.shards = shards.size();
   io::Provenance provenance = start_provenance(command_line, 0);
@@ -83,7 +95,6 @@ MergeResult merge_shards(const fs::path& output, const std::vector<std::string>&
   for (const Shard& shard : shards) parts.push_back({shard.path, {shard.first, shard.runs}});
   finish_provenance(provenance, start);
   io::assemble_results(output, header, parts, provenance, merged.summary);
-  merged.header = std::move(header);
   return merged;
 }
 
