@@ -15,7 +15,7 @@
 //           writer covers runs 0 .. k of the sweep, k the part's runs, as for a shard.)
 //           The command's header is that of the seed part tests/fuzz/corpus/results/sweep-part.h5
 //           (made by tests/fuzz/make-corpus.sh); without it this path is skipped.
-// Only io::ResultsError (and app::UsageError from the command, which wraps it) may escape; any
+// Only io::ResultsError (and engine::InvalidExperiment from merge, which wraps it) may escape; any
 // other exception, a crash or a sanitizer report is a finding.
 
 #include <chrono>
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "engine/experiment_errors.hpp"
 #include "engine/summary.hpp"
 #include "fuzz_common.hpp"
 #include "io/csv_export.hpp"
@@ -83,7 +84,7 @@ void merge(const fs::path& file) {
   const fs::path output = directory() / "merged.h5";
   try {
     (void)incubsim::app::merge_command({output.string(), file.string(), "--force"}, "incubsim merge (fuzz)", out);
-  } catch (const incubsim::app::UsageError&) {
+  } catch (const incubsim::engine::InvalidExperiment&) {
     // merge turns the ResultsError of a bad shard into bad input (exit 2)
   }
 }
@@ -122,8 +123,8 @@ void resume(std::string_view bytes) {
   if (writer.next_run() != reference->part_runs.size())
     incubsim::fuzz::finding("resume", "next_run " + std::to_string(writer.next_run()) + " after a manifest of " +
                                           std::to_string(reference->part_runs.size()) + " runs");
-  // What sweep --resume does with the parts before running the rest (sim/app/commands.cpp,
-  // SweepConclusions::add): the summary, and the horizon value of each key indicator per point.
+  // What sweep --resume does with the parts before running the rest (sim/engine/experiment.cpp,
+  // Conclusions::add): the summary, and the horizon value of each key indicator per point.
   incubsim::engine::SummaryAccumulator summary(header);
   const std::size_t width = header.indicators.size();
   const std::size_t months = header.month_labels.size();

@@ -1,4 +1,4 @@
-#include "app/resources.hpp"
+#include "engine/resources.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,8 +28,8 @@ const fs::path small = fs::path(INCUBSIM_SOURCE_DIR) / "scenarios/test/small.tom
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The plan of `run small.toml -r replications` as the estimate sees it.
-app::ResourcePlan plan_of(const scenario::Scenario& scenario, std::uint64_t replications, io::RecordLevel record) {
-  app::ResourcePlan plan;
+engine::ResourcePlan plan_of(const scenario::Scenario& scenario, std::uint64_t replications, io::RecordLevel record) {
+  engine::ResourcePlan plan;
   plan.command = "run";
   plan.record = record;
   plan.runs = plan.file_runs = replications;
@@ -42,7 +42,7 @@ app::ResourcePlan plan_of(const scenario::Scenario& scenario, std::uint64_t repl
   plan.process_bytes = 20'000'000;
   engine::RunSpec spec;
   spec.seed = 7;
-  plan.pilots.push_back(app::pilot_run(engine::ScenarioSchedule::unscheduled(scenario.setup), spec));
+  plan.pilots.push_back(engine::pilot_run(engine::ScenarioSchedule::unscheduled(scenario.setup), spec));
   return plan;
 }
 
@@ -59,23 +59,23 @@ testing::CommandResult run_incubsim(const std::vector<std::string>& arguments) {
 
 TEST_CASE("the estimate grows with replications, record level and horizon", "[resources]") {
   const scenario::Scenario scenario = scenario::load_scenario(small);
-  const app::ResourceEstimate ten = app::estimate(plan_of(scenario, 10, io::RecordLevel::events));
-  const app::ResourceEstimate hundred = app::estimate(plan_of(scenario, 100, io::RecordLevel::events));
+  const engine::ResourceEstimate ten = engine::estimate(plan_of(scenario, 10, io::RecordLevel::events));
+  const engine::ResourceEstimate hundred = engine::estimate(plan_of(scenario, 100, io::RecordLevel::events));
   CHECK(hundred.file > ten.file);
   CHECK(hundred.disk > ten.disk);
   CHECK(hundred.memory >= ten.memory);
   // Ten times the runs: close to ten times the per-run part of the file.
   CHECK(static_cast<double>(hundred.file) > 5.0 * static_cast<double>(ten.file) - 5e6);
 
-  const app::ResourceEstimate indicators = app::estimate(plan_of(scenario, 100, io::RecordLevel::indicators));
-  const app::ResourceEstimate trajectories = app::estimate(plan_of(scenario, 100, io::RecordLevel::trajectories));
+  const engine::ResourceEstimate indicators = engine::estimate(plan_of(scenario, 100, io::RecordLevel::indicators));
+  const engine::ResourceEstimate trajectories = engine::estimate(plan_of(scenario, 100, io::RecordLevel::trajectories));
   CHECK(indicators.file < hundred.file);
   CHECK(hundred.file < trajectories.file);
   CHECK(indicators.memory < hundred.memory);
   CHECK(hundred.memory < trajectories.memory);
 
   const scenario::Scenario longer = scenario::load_scenario(small, {"simulation.horizon_months=60"});
-  const app::ResourceEstimate later = app::estimate(plan_of(longer, 100, io::RecordLevel::events));
+  const engine::ResourceEstimate later = engine::estimate(plan_of(longer, 100, io::RecordLevel::events));
   CHECK(later.file > hundred.file);
   CHECK(later.run_memory_bytes > hundred.run_memory_bytes);
 }
@@ -85,10 +85,10 @@ TEST_CASE("a pilot of a scenario too large to simulate quickly is scaled down an
   engine::RunSpec spec;
   spec.seed = 11;
   const engine::ScenarioSchedule schedule = engine::ScenarioSchedule::unscheduled(scenario.setup);
-  const app::RunFootprint whole = app::pilot_run(schedule, spec);
+  const engine::RunFootprint whole = engine::pilot_run(schedule, spec);
   CHECK(whole.scale == 1.0);
   // A budget of a tenth of the expected venture-months: the pilot runs a smaller county.
-  const app::RunFootprint scaled = app::pilot_run(schedule, spec, 1000.0);
+  const engine::RunFootprint scaled = engine::pilot_run(schedule, spec, 1000.0);
   CHECK(scaled.scale > 1.0);
   // Scaled back up, it lands near the full run (initial residents are not scaled: it errs high).
   CHECK(scaled.ventures > 0.5 * whole.ventures);
@@ -183,8 +183,8 @@ TEST_CASE("a sweep is estimated from its design points and refused when it canno
 }
 
 TEST_CASE("human_bytes uses decimal units", "[resources]") {
-  CHECK(app::human_bytes(999) == "999 B");
-  CHECK(app::human_bytes(1000) == "1.0 kB");
-  CHECK(app::human_bytes(48.2e9) == "48.2 GB");
-  CHECK(app::human_bytes(12.1e9) == "12.1 GB");
+  CHECK(engine::human_bytes(999) == "999 B");
+  CHECK(engine::human_bytes(1000) == "1.0 kB");
+  CHECK(engine::human_bytes(48.2e9) == "48.2 GB");
+  CHECK(engine::human_bytes(12.1e9) == "12.1 GB");
 }

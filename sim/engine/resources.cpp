@@ -1,4 +1,4 @@
-#include "app/resources.hpp"
+#include "engine/resources.hpp"
 
 #include <sys/statvfs.h>
 
@@ -12,14 +12,14 @@
 #include <set>
 #include <sstream>
 
-#include "app/commands.hpp"
+#include "engine/experiment_errors.hpp"
 #include "engine/simulation.hpp"
 #include "io/results_writer.hpp"
 #include "io/schema.hpp"
 #include "model/population.hpp"
 #include "model/setup.hpp"
 
-namespace incubsim::app {
+namespace incubsim::engine {
 namespace fs = std::filesystem;
 
 namespace {
@@ -83,7 +83,7 @@ std::uint64_t environment_bytes(const char* name, bool& found) {
   if (value == nullptr || *value == '\0') return 0;
   bool ok = false;
   const std::uint64_t bytes = read_u64(value, ok);
-  if (!ok) throw UsageError(std::string(name) + " must be a number of bytes, got '" + value + "'");
+  if (!ok) throw InvalidExperiment(std::string(name) + " must be a number of bytes, got '" + value + "'");
   found = true;
   return bytes;
 }
@@ -335,13 +335,13 @@ void check_fits(const ResourceEstimate& e, const Availability& a) {
                                   : e.record == io::RecordLevel::events     ? "record less (--record indicators), "
                                                                             : "";
   if (e.disk > a.disk) {
-    throw UsageError("estimated output " + human_bytes(static_cast<double>(e.disk)) + " (" + output_parts(e) + ") exceeds the " +
+    throw InvalidExperiment("estimated output " + human_bytes(static_cast<double>(e.disk)) + " (" + output_parts(e) + ") exceeds the " +
                      human_bytes(static_cast<double>(a.disk)) + " free on " + a.disk_path.string() +
                      (a.disk_override ? " (INCUBSIM_AVAILABLE_DISK)" : "") + "; " + record_less +
                      "fewer replications, or pass --ignore-limits");
   }
   if (e.memory > a.memory) {
-    throw UsageError("estimated peak memory " + human_bytes(static_cast<double>(e.memory)) + " (" + memory_parts(e) + ") exceeds the " +
+    throw InvalidExperiment("estimated peak memory " + human_bytes(static_cast<double>(e.memory)) + " (" + memory_parts(e) + ") exceeds the " +
                      human_bytes(static_cast<double>(a.memory)) + " available (" + a.memory_source + "); " + record_less +
                      "fewer --threads or a smaller --part-runs, or pass --ignore-limits");
   }
@@ -422,4 +422,4 @@ ResourceEstimate check_resources(const engine::RunPlan& plan, const io::ResultsH
   return result;
 }
 
-}  // namespace incubsim::app
+}  // namespace incubsim::engine

@@ -1,7 +1,7 @@
 #pragma once
 // Resource limits before a command simulates: an estimate of its peak memory and of the disk its
 // results take (final file, and the part files beside it while it is assembled), compared with
-// what the machine has. A command that cannot fit is refused (UsageError, exit 2) before anything
+// what the machine has. A command that cannot fit is refused (InvalidExperiment, exit 2) before anything
 // is written, unless --ignore-limits. Method and measured accuracy: docs/reliability.md,
 // "Resource limits".
 //
@@ -21,7 +21,7 @@
 #include "engine/runner.hpp"
 #include "io/results.hpp"
 
-namespace incubsim::app {
+namespace incubsim::engine {
 
 // What one run holds: measured by a pilot run (or scaled from one).
 struct RunFootprint {
@@ -96,7 +96,7 @@ std::string human_bytes(double bytes);
 // One line: "estimated peak memory 61.2 MB (...), output 5.4 MB (...)".
 std::string describe(const ResourceEstimate& estimate);
 
-// Throws UsageError when the estimate exceeds what is available (disk first, then memory).
+// Throws InvalidExperiment when the estimate exceeds what is available (disk first, then memory).
 void check_fits(const ResourceEstimate& estimate, const Availability& availability);
 
 // Runs already in the finished parts of "<output>.parts" (its manifest.tsv); 0 without one.
@@ -104,11 +104,11 @@ std::uint64_t runs_in_finished_parts(const std::filesystem::path& output);
 
 // The whole check for a command: pilots the plan (replication 0 of each scenario; for a sweep up
 // to 16 extreme design points, loaded with plan.load_point), estimates runs first_run..end_run-1
-// (minus those in finished parts when `resume`), and throws UsageError when they do not fit,
+// (minus those in finished parts when `resume`), and throws InvalidExperiment when they do not fit,
 // unless `ignore_limits`. With `show`, writes the estimate as one line on standard error. With
 // `resume` and a final file but no parts, does nothing (the writer reports the file complete).
 ResourceEstimate check_resources(const engine::RunPlan& plan, const io::ResultsHeader& header, std::uint32_t first_run,
                                  std::uint32_t end_run, bool resume, std::uint64_t unwritten_runs, int threads,
                                  std::uint32_t part_runs, const std::filesystem::path& output, bool ignore_limits, bool show);
 
-}  // namespace incubsim::app
+}  // namespace incubsim::engine
