@@ -40,7 +40,7 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
     const CarrierParameters& parameters = setup.parameters.carriers[static_cast<std::size_t>(firms.parameter_index)];
     for (int r = 0; r < firms.count; ++r) {
       Stream stream = key.stream(EntityKind::initial_venture, initial_id, 0, Purpose::entrant_attributes);
-      SourceParameters resident;  // residents of 2021: registered small firms (BRIEF.md)
+      SourceParameters resident;  // residents of 2021: registered small firms (sources.md §P2)
       resident.quality_mean = 0.0;
       resident.skill_mean = 0.45;
       resident.technology_mean = 0.25;

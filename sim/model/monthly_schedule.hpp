@@ -40,8 +40,8 @@ struct Phase {
   void (*run)(RunState&, const MonthContext&);
 };
 
-// The fixed order of the month (DESIGN.md's phases 1-10). Recording (phase 11) is done by the
-// engine after these.
+// The fixed order of the month (docs/odd.md, process overview and scheduling). Recording
+// (phase 11) is done by the engine after these.
 inline constexpr Phase monthly_schedule[] = {
     {"calendar", calendar},
     {"entry", entry},

@@ -138,7 +138,7 @@ struct TargetParameters {
 };
 
 
-// Angel/VC investors and the government guidance fund (DESIGN.md, Finance; phase 6).
+// Angel/VC investors and the government guidance fund (docs/odd.md, finance submodel).
 struct FinanceParameters {
   double runway_months = 6.0;             // a firm seeks funding when cash < runway x monthly costs
   double investor_capital_per_year = 0.0; // RMB angel/VC investors place in the county each year
@@ -158,7 +158,7 @@ struct FinanceParameters {
   double loan_guarantee_share = 0.0;      // share of a defaulted loan the public guarantee pays; >0 makes banks lend to carrier residents
 };
 
-// Policies of the plan (BRIEF.md, safeguards) and the annual public budget lines that pay them.
+// Policies of the plan (sources.md §P8-§P11) and the annual public budget lines that pay them.
 struct PolicyParameters {
   bool zero_cost_entry = false;             // "zero-cost entrepreneurship" in the nursery
   double zero_cost_entry_boost = 0.3;       // relative rise in potential entrants' entry probability
@@ -176,7 +176,7 @@ struct PolicyParameters {
   double operator_budget_per_year = 1e12;      // RMB; operators' public cost
 };
 
-// Talent programmes (Zibo talent 37 articles, Yiyuan talent 25 articles; BRIEF.md safeguards 2, 4).
+// Talent programmes (Zibo talent 37 articles, Yiyuan talent 25 articles; sources.md §P9, §P10).
 struct TalentParameters {
   int talents_per_year = 0;            // high-level talents brought in each January
   double cost_per_talent = 300000.0;   // RMB, paid from the public budget (spending_talent; no cap)
@@ -184,8 +184,8 @@ struct TalentParameters {
   double join_skill_gain = 0.1;        // founder-skill gain of a venture a talent joins
 };
 
-// University and institute platforms, innovation platforms, pilot-scale bases (BRIEF.md
-// science park; safeguards 3, 6).
+// University and institute platforms, innovation platforms, pilot-scale bases
+// (sources.md §P7, §P10, §P11).
 struct PlatformParameters {
   int platforms = 0;                         // academician/post-doc workstations, key labs, institutes
   double spin_offs_per_platform_year = 0.5;  // extra spin-off potential entrants a platform yields a year
@@ -194,7 +194,7 @@ struct PlatformParameters {
   double pilot_technology_gain = 0.01;       // monthly technology gain of accelerator/park residents per base
 };
 
-// What "4+N" integration buys over the same carriers run apart (DESIGN.md).
+// What "4+N" integration buys over the same carriers run apart (docs/odd.md, docs/operating-models.md).
 struct IntegrationParameters {
   bool enabled = false;
   double feeder_noise_factor = 0.5;      // screening noise x this for graduates of a base feeder carrier
@@ -221,13 +221,13 @@ struct ExitParameters {
   double relocation_at_transition = 0.1;    // chance of leaving the county when leaving a carrier without a next one
 };
 
-// Carriers over time (DESIGN.md, Carriers).
+// Carriers over time (docs/odd.md, carriers over time).
 struct CarrierDynamics {
   double construction_delay_mean = 0.0;  // months; a planned opening is late by a Poisson draw with this mean
   int demand_months = 6;                 // months of waiting applicants that make a demand carrier open
   int demand_waiting = 5;                // waiting applicants a month that count as demand
   bool level_reviews = false;            // annual level reviews each December
-  int provincial_min_residents = 20;     // residents for provincial level (scaled national criteria, CALIBRATION.md)
+  int provincial_min_residents = 20;     // residents for provincial level (scaled national criteria, sources.md §E4)
   int provincial_min_graduates = 5;      // cumulative graduates for provincial level
   int national_min_residents = 50;       // MOST national incubator: >= 50 tenants
   int national_min_graduates = 20;       // >= 20 cumulative graduates

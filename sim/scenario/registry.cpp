@@ -19,10 +19,10 @@ using model::TargetParameters;
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
 const char* const assumption = "assumption";
-const char* const most_rules = "MOST incubator rules, Guo Ke Fa Qu [2018] No. 300 (CALIBRATION.md)";
-const char* const calibrated_bls = "calibrated to BLS BED survival (CALIBRATION.md)";
-const char* const high_tech_rules = "High-tech enterprise measures, Guo Ke Fa Huo [2016] No. 32 (CALIBRATION.md)";
-const char* const tech_sme_rules = "Tech-SME evaluation measures, Guo Ke Fa Zheng [2017] No. 115 (CALIBRATION.md)";
+const char* const most_rules = "MOST incubator rules, Guo Ke Fa Qu [2018] No. 300 (sources.md §E4)";
+const char* const calibrated_bls = "calibrated to BLS BED survival (sources.md §E1)";
+const char* const high_tech_rules = "High-tech enterprise measures, Guo Ke Fa Huo [2016] No. 32 (sources.md §E7)";
+const char* const tech_sme_rules = "Tech-SME evaluation measures, Guo Ke Fa Zheng [2017] No. 115 (sources.md §E8)";
 
 // Builds one binding; `field` maps the owner to the bound member.
 template <class Owner, class Member>
@@ -114,9 +114,9 @@ ParameterRegistry make_registry() {
   };
   auto simulation = section("simulation", &M::simulation);
   simulation(&model::SimulationParameters::start, ValueType::month, "start", "YYYY-MM", -infinity, infinity,
-                         "plan issued 2021-07-29 (BRIEF.md)", "First simulated month.");
+                         "plan issued 2021-07-29 (sources.md §P1)", "First simulated month.");
   simulation(&model::SimulationParameters::horizon_months, ValueType::integer, "horizon_months", "months", 1, 1000000,
-                         "plan runs to end 2025 (BRIEF.md)", "Number of simulated months; validation also holds it to the RNG counter's 16-bit month field and the results' 16-bit month columns (at most 32,767).");
+                         "plan runs to end 2025 (sources.md §P1)", "Number of simulated months; validation also holds it to the RNG counter's 16-bit month field and the results' 16-bit month columns (at most 32,767).");
   simulation(&model::SimulationParameters::potential_scale, ValueType::real, "potential_scale", "factor", 0, 1e6, assumption,
                          "Multiplies every source's potential entrants (benchmark and county-size studies).");
 
@@ -125,7 +125,7 @@ ParameterRegistry make_registry() {
   using D = model::VentureDynamics;
   const ValueType real = ValueType::real;
   const ValueType integer = ValueType::integer;
-  dynamics(&D::tenants_per_staff, integer, "tenants_per_staff", "ventures/person", 1, 10000, "MOST national incubator criteria: one service staff and one mentor per 10 tenants (CALIBRATION.md)", "Residents one operator staff member serves at full service quality; beyond that, services thin out in proportion.");
+  dynamics(&D::tenants_per_staff, integer, "tenants_per_staff", "ventures/person", 1, 10000, "MOST national incubator criteria: one service staff and one mentor per 10 tenants (sources.md §E4)", "Residents one operator staff member serves at full service quality; beyond that, services thin out in proportion.");
   dynamics(&D::institute_technology_gain, real, "institute_technology_gain", "share/month", 0, 1, assumption, "Monthly technology gain (towards 1) of residents of carriers run by research institutes or agri-science stations.");
   dynamics(&D::registration_probability, real, "registration_probability", "1/month", 0, 1, assumption, "Monthly chance that a team outside carriers registers as a firm.");
   dynamics(&D::carrier_registration_boost, real, "carrier_registration_boost", "factor", 0, 100, assumption, "Registration odds inside a carrier are multiplied by (1 + this).");
@@ -159,7 +159,7 @@ ParameterRegistry make_registry() {
   dynamics(&D::high_tech_product_share_mean, real, "high_tech_product_share_mean", "share", 0, 1, assumption, "Mean high-tech product share of revenue at technology 0.5 (rises with technology).");
 
   const ValueType boolean = ValueType::boolean;
-  const char* const plan_safeguards = "BRIEF.md safeguards (plan section 4)";
+  const char* const plan_safeguards = "sources.md §P8-§P11 (the plan's safeguards)";
 
   // [finance]
   using F = model::FinanceParameters;
@@ -167,10 +167,10 @@ ParameterRegistry make_registry() {
   finance(&F::runway_months, real, "runway_months", "months", 0, 120, assumption, "A registered firm seeks funding when its cash is below this many months of costs.");
   finance(&F::investor_capital_per_year, real, "investor_capital_per_year", "RMB/year", 0, 1e12, assumption, "Capital angel/VC investors place in the county each year (reset each January; 0: no investors).");
   finance(&F::investor_ticket, real, "investor_ticket", "RMB", 0, 1e10, assumption, "First-round ticket.");
-  finance(&F::investor_screening_per_month, integer, "investor_screening_per_month", "ventures/month", 0, 100000, "Gompers et al. 2020: VCs invest in ~2% of what they screen (CALIBRATION.md); capacity: assumption", "Applications investors can screen a month.");
+  finance(&F::investor_screening_per_month, integer, "investor_screening_per_month", "ventures/month", 0, 100000, "Gompers et al. 2020: VCs invest in ~2% of what they screen (sources.md §E6); capacity: assumption", "Applications investors can screen a month.");
   finance(&F::investor_noise, real, "investor_noise", "sd", 0, 100, assumption, "Noise on the quality signal investors see.");
   finance(&F::investor_threshold, real, "investor_threshold", "signal", -100, 100, assumption, "Signal needed for a first round.");
-  finance(&F::follow_on_multiple, real, "follow_on_multiple", "factor", 0, 100, "CB Insights funding funnel (CALIBRATION.md); multiple: assumption", "Follow-on ticket as a multiple of the previous one.");
+  finance(&F::follow_on_multiple, real, "follow_on_multiple", "factor", 0, 100, "CB Insights funding funnel (sources.md §E6); multiple: assumption", "Follow-on ticket as a multiple of the previous one.");
   finance(&F::follow_on_threshold, real, "follow_on_threshold", "signal", -100, 100, assumption, "Signal needed for a follow-on round by a funded firm whose revenue grew.");
   finance(&F::guidance_fund_capital, real, "guidance_fund_capital", "RMB", 0, 1e12, assumption, "Capital of the government guidance fund; investments stop when it runs out.");
   finance(&F::guidance_fund_ticket, real, "guidance_fund_ticket", "RMB", 0, 1e10, assumption, "Guidance-fund ticket.");
@@ -184,15 +184,15 @@ ParameterRegistry make_registry() {
   // [policy]
   using P = model::PolicyParameters;
   auto policy = section("policy", &M::policy);
-  policy(&P::zero_cost_entry, boolean, "zero_cost_entry", "", -infinity, infinity, "BRIEF.md nursery: zero-cost entrepreneurship", "Zero-cost entry: one-stop free support raises the chance potential entrants start up.");
+  policy(&P::zero_cost_entry, boolean, "zero_cost_entry", "", -infinity, infinity, "sources.md §P4 nursery: zero-cost entrepreneurship", "Zero-cost entry: one-stop free support raises the chance potential entrants start up.");
   policy(&P::zero_cost_entry_boost, real, "zero_cost_entry_boost", "factor", 0, 10, assumption, "Relative rise of every source's entry probability under zero-cost entry.");
-  policy(&P::internet_plus, boolean, "internet_plus", "", -infinity, infinity, "BRIEF.md safeguard 5 (Internet+)", "Internet+ information: more ventures learn of programmes and investors.");
+  policy(&P::internet_plus, boolean, "internet_plus", "", -infinity, infinity, "sources.md §P11 (Internet+)", "Internet+ information: more ventures learn of programmes and investors.");
   policy(&P::internet_plus_awareness, real, "internet_plus_awareness", "factor", 0, 10, assumption, "Relative rise of awareness under Internet+ (capped at 1).");
   policy(&P::awareness_without_internet_plus, real, "awareness_without_internet_plus", "probability", 0, 1, assumption, "Monthly chance an eligible venture knows of a programme or investor, without Internet+.");
   policy(&P::training_places_per_month, integer, "training_places_per_month", "places/month", 0, 1000000, plan_safeguards, "County training places a month (residents first, then others), paid from the training line.");
   policy(&P::training_skill_gain, real, "training_skill_gain", "share", 0, 1, assumption, "Skill gain towards 1 of a trained founder.");
   policy(&P::training_cost_per_place, real, "training_cost_per_place", "RMB", 0, 1e9, assumption, "Cost of a training place.");
-  policy(&P::case_by_case_budget_per_year, real, "case_by_case_budget_per_year", "RMB/year", 0, 1e12, "BRIEF.md safeguard 2 (一事一议); amount: assumption", "Annual budget of case-by-case support for high-growth base residents.");
+  policy(&P::case_by_case_budget_per_year, real, "case_by_case_budget_per_year", "RMB/year", 0, 1e12, "sources.md §P9 (一事一议); amount: assumption", "Annual budget of case-by-case support for high-growth base residents.");
   policy(&P::case_by_case_grant, real, "case_by_case_grant", "RMB", 0, 1e10, assumption, "Support (land, finance, fiscal) per venture, as cash.");
   policy(&P::case_by_case_min_growth, real, "case_by_case_min_growth", "1/month", -1, 1, assumption, "Smoothed monthly revenue growth that counts as high-growth.");
   policy(&P::case_by_case_relocation_factor, real, "case_by_case_relocation_factor", "factor", 0, 1, assumption, "Relocation hazard multiplier of a supported venture.");
@@ -202,7 +202,7 @@ ParameterRegistry make_registry() {
   // [talent]
   using T = model::TalentParameters;
   auto talent = section("talent", &M::talent);
-  talent(&T::talents_per_year, integer, "talents_per_year", "persons/year", 0, 100000, "BRIEF.md safeguards 2 and 4 (Zibo talent 37 articles, Yiyuan talent 25 articles); number: assumption", "High-level talents the programmes bring each January.");
+  talent(&T::talents_per_year, integer, "talents_per_year", "persons/year", 0, 100000, "sources.md §P9, §P10 (Zibo talent 37 articles, Yiyuan talent 25 articles); number: assumption", "High-level talents the programmes bring each January.");
   talent(&T::cost_per_talent, real, "cost_per_talent", "RMB", 0, 1e10, assumption, "Programme cost per talent (talent line).");
   talent(&T::found_share, real, "found_share", "share", 0, 1, assumption, "Share of talents who found a venture; the others join one.");
   talent(&T::join_skill_gain, real, "join_skill_gain", "share", 0, 1, assumption, "Founder-skill gain towards 1 of a venture a talent joins.");
@@ -210,16 +210,16 @@ ParameterRegistry make_registry() {
   // [platforms]
   using L = model::PlatformParameters;
   auto platforms = section("platforms", &M::platforms);
-  platforms(&L::platforms, integer, "platforms", "platforms", 0, 10000, "BRIEF.md science park and safeguard 3 (university platforms, workstations, key labs)", "University/institute and innovation platforms.");
+  platforms(&L::platforms, integer, "platforms", "platforms", 0, 10000, "sources.md §P7, §P10 (university platforms, workstations, key labs)", "University/institute and innovation platforms.");
   platforms(&L::spin_offs_per_platform_year, real, "spin_offs_per_platform_year", "ventures/year", 0, 1000, assumption, "Extra spin-off potential entrants a platform yields a year.");
   platforms(&L::technology_gain_per_platform, real, "technology_gain_per_platform", "share/month", 0, 1, assumption, "Monthly technology gain (towards 1) of incubator and park residents per platform (capped at 10 platforms).");
-  platforms(&L::pilot_bases, integer, "pilot_bases", "bases", 0, 1000, "BRIEF.md safeguard 6 (中试 bases)", "Pilot-scale bases.");
+  platforms(&L::pilot_bases, integer, "pilot_bases", "bases", 0, 1000, "sources.md §P11 (中试 bases)", "Pilot-scale bases.");
   platforms(&L::pilot_technology_gain, real, "pilot_technology_gain", "share/month", 0, 1, assumption, "Monthly technology gain of accelerator and park residents per pilot base (capped at 3).");
 
   // [integration]
   using I = model::IntegrationParameters;
   auto integration = section("integration", &M::integration);
-  integration(&I::enabled, boolean, "enabled", "", -infinity, infinity, "BRIEF.md safeguard 1 (4+N)", "The base's carriers work as one pipeline (the mechanisms below apply).");
+  integration(&I::enabled, boolean, "enabled", "", -infinity, infinity, "sources.md §P8 (4+N)", "The base's carriers work as one pipeline (the mechanisms below apply).");
   integration(&I::feeder_noise_factor, real, "feeder_noise_factor", "factor", 0, 10, assumption, "Screening noise x this for graduates of a base carrier applying to the next base carrier.");
   integration(&I::reserved_share, real, "reserved_share", "share", 0, 1, assumption, "Share of each base carrier's seats reserved for base graduates.");
   integration(&I::transition_relocation_factor, real, "transition_relocation_factor", "factor", 0, 10, assumption, "Relocation at transition x this for base residents.");
@@ -229,7 +229,7 @@ ParameterRegistry make_registry() {
   // [leading_firms]
   using G = model::LeadingFirmParameters;
   auto leading = section("leading_firms", &M::leading_firms);
-  leading(&G::count, integer, "count", "firms", 0, 1000, "BRIEF.md incubator (led by leading firms); number: assumption", "Leading firms (龙头企业) of the county.");
+  leading(&G::count, integer, "count", "firms", 0, 1000, "sources.md §P5 incubator (led by leading firms); number: assumption", "Leading firms (龙头企业) of the county.");
   leading(&G::mentoring_growth, real, "mentoring_growth", "1/month", 0, 1, assumption, "Extra monthly revenue growth of base residents per leading firm (at most 3 count).");
   leading(&G::purchase_revenue_share, real, "purchase_revenue_share", "share", 0, 1, assumption, "Extra sales to leading firms as a share of revenue, per firm (at most 3 count), for base residents.");
   leading(&G::acquisition_rate, real, "acquisition_rate", "1/month", 0, 1, assumption, "Monthly chance per leading firm of acquiring an eligible firm.");
@@ -249,8 +249,8 @@ ParameterRegistry make_registry() {
   carriers(&C::construction_delay_mean, real, "construction_delay_mean", "months", 0, 120, assumption, "A planned opening is late by a Poisson number of months with this mean.");
   carriers(&C::demand_months, integer, "demand_months", "months", 1, 120, assumption, "Consecutive months of demand that open a carrier with opening_rule = \"demand\".");
   carriers(&C::demand_waiting, integer, "demand_waiting", "ventures", 0, 100000, assumption, "Waiting applicants of a kind in a month that count as demand.");
-  carriers(&C::level_reviews, boolean, "level_reviews", "", -infinity, infinity, "CALIBRATION.md (national criteria)", "Annual level reviews each December.");
-  carriers(&C::provincial_min_residents, integer, "provincial_min_residents", "ventures", 0, 100000, "scaled from MOST national criteria (CALIBRATION.md): assumption", "Residents for provincial level.");
+  carriers(&C::level_reviews, boolean, "level_reviews", "", -infinity, infinity, "sources.md §E4 (national criteria)", "Annual level reviews each December.");
+  carriers(&C::provincial_min_residents, integer, "provincial_min_residents", "ventures", 0, 100000, "scaled from MOST national criteria (sources.md §E4): assumption", "Residents for provincial level.");
   carriers(&C::provincial_min_graduates, integer, "provincial_min_graduates", "ventures", 0, 100000, "scaled from MOST national criteria: assumption", "Cumulative graduates for provincial level.");
   carriers(&C::national_min_residents, integer, "national_min_residents", "ventures", 0, 100000, most_rules, "Residents for national level (>= 50 tenants).");
   carriers(&C::national_min_graduates, integer, "national_min_graduates", "ventures", 0, 100000, most_rules, "Cumulative graduates for national level (>= 20).");
@@ -303,7 +303,7 @@ ParameterRegistry make_registry() {
   source.push_back(make_binding<SourceParameters>("source", "initial_cash", &SourceParameters::initial_cash, real, "RMB", 0, 1e10, assumption, "Mean cash at entry (log-normal, sd of log 0.3)."));
   source.push_back(make_binding<SourceParameters>("source", "founders", &SourceParameters::founders, integer, "persons", 1, 1000, assumption, "Initial headcount."));
   source.push_back(make_binding<SourceParameters>("source", "registered", &SourceParameters::registered, ValueType::boolean, "", -infinity, infinity, assumption, "Entrants arrive as registered firms rather than teams."));
-  source.push_back(make_binding<SourceParameters>("source", "direct_stage", &SourceParameters::direct_stage, ValueType::choice, "", -infinity, infinity, "BRIEF.md accelerator (双招双引)", "Earliest stage its entrants apply to; recruited firms may enter the accelerator or park directly, without that stage's entry criteria."));
+  source.push_back(make_binding<SourceParameters>("source", "direct_stage", &SourceParameters::direct_stage, ValueType::choice, "", -infinity, infinity, "sources.md §P6 accelerator (双招双引)", "Earliest stage its entrants apply to; recruited firms may enter the accelerator or park directly, without that stage's entry criteria."));
   source.back().spec.choices = choices(model::carrier_kind_names);
   source.push_back(make_binding<SourceParameters>("source", "initial_revenue", &SourceParameters::initial_revenue, real, "RMB/month", 0, 1e12, assumption, "Monthly revenue at entry (firms recruited from outside already sell)."));
   add_citation_field(r.source);
@@ -316,14 +316,14 @@ ParameterRegistry make_registry() {
   op.push_back(make_binding<OperatorParameters>("operator", "id", &OperatorParameters::id, ValueType::text, "", -infinity, infinity, "", "Identifier used by carriers."));
   required(op.back());
   op.push_back(make_binding<OperatorParameters>("operator", "name", &OperatorParameters::name, ValueType::text, "", -infinity, infinity, "", "Display name."));
-  op.push_back(make_binding<OperatorParameters>("operator", "type", &OperatorParameters::type, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "Kind of institution."));
+  op.push_back(make_binding<OperatorParameters>("operator", "type", &OperatorParameters::type, ValueType::choice, "", -infinity, infinity, "model design (docs/odd.md, operators and carriers)", "Kind of institution."));
   for (const model::OperatorType& type : model::operator_types) op.back().spec.choices.emplace_back(type.name);
   op.push_back(make_binding<OperatorParameters>("operator", "staff", &OperatorParameters::staff, integer, "persons", 0, 100000, assumption, "Service staff."));
   op.push_back(make_binding<OperatorParameters>("operator", "service_quality", &OperatorParameters::service_quality, real, "0..1", 0, 1, assumption, "Strength of training and growth services in its carriers."));
   op.push_back(make_binding<OperatorParameters>("operator", "screening_noise", &OperatorParameters::screening_noise, real, "sd", 0, 100, assumption, "Standard deviation of the noise on the quality signal it sees at admission."));
-  op.push_back(make_binding<OperatorParameters>("operator", "objective", &OperatorParameters::objective, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "How it ranks applicants: quality signal, ability to pay (cash), or policy fit (signal + 2 x technology)."));
+  op.push_back(make_binding<OperatorParameters>("operator", "objective", &OperatorParameters::objective, ValueType::choice, "", -infinity, infinity, "model design (docs/odd.md, operators and carriers)", "How it ranks applicants: quality signal, ability to pay (cash), or policy fit (signal + 2 x technology)."));
   op.back().spec.choices = choices(model::objective_names);
-  op.push_back(make_binding<OperatorParameters>("operator", "incentive", &OperatorParameters::incentive, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "fixed: paid public_cost_per_month; per-outcome: paid per graduation, and admits only signals 0.5 above the carrier's threshold."));
+  op.push_back(make_binding<OperatorParameters>("operator", "incentive", &OperatorParameters::incentive, ValueType::choice, "", -infinity, infinity, "model design (docs/odd.md, operators and carriers)", "fixed: paid public_cost_per_month; per-outcome: paid per graduation, and admits only signals 0.5 above the carrier's threshold."));
   op.back().spec.choices = {"fixed", "per-outcome"};
   op.push_back(make_binding<OperatorParameters>("operator", "payment_per_graduate", &OperatorParameters::payment_per_graduate, real, "RMB", 0, 1e10, assumption, "Public payment per graduation from its carriers, for per-outcome operators."));
   op.push_back(make_binding<OperatorParameters>("operator", "public_cost_per_month", &OperatorParameters::public_cost_per_month, real, "RMB/month", 0, 1e10, assumption, "Cost to the public budget while it runs at least one open carrier."));
@@ -337,24 +337,24 @@ ParameterRegistry make_registry() {
   c.push_back(make_binding<CarrierParameters>("carrier", "id", &CarrierParameters::id, ValueType::text, "", -infinity, infinity, "", "Identifier (used with --set carrier.<id>.<key>=...)."));
   required(c.back());
   c.push_back(make_binding<CarrierParameters>("carrier", "name", &CarrierParameters::name, ValueType::text, "", -infinity, infinity, "", "Display name."));
-  c.push_back(make_binding<CarrierParameters>("carrier", "kind", &CarrierParameters::kind, ValueType::choice, "", -infinity, infinity, "BRIEF.md", "Stage of the pipeline this carrier serves."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "kind", &CarrierParameters::kind, ValueType::choice, "", -infinity, infinity, "the plan's carriers (sources.md §P2, §P4-§P7)", "Stage of the pipeline this carrier serves."));
   required(c.back()).spec.choices = choices(model::carrier_kind_names);
-  c.push_back(make_binding<CarrierParameters>("carrier", "level", &CarrierParameters::level, ValueType::choice, "", -infinity, infinity, "BRIEF.md", "Administrative level."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "level", &CarrierParameters::level, ValueType::choice, "", -infinity, infinity, "the plan's carriers (sources.md §P2, §P4-§P7)", "Administrative level."));
   c.back().spec.choices = choices(model::carrier_level_names);
-  c.push_back(make_binding<CarrierParameters>("carrier", "operator", &CarrierParameters::operator_id, ValueType::text, "", -infinity, infinity, "BRIEF.md", "Id of the [[operator]] that runs it."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "operator", &CarrierParameters::operator_id, ValueType::text, "", -infinity, infinity, "the plan's carriers (sources.md §P2, §P4-§P7)", "Id of the [[operator]] that runs it."));
   required(c.back());
   c.push_back(make_binding<CarrierParameters>("carrier", "capacity", &CarrierParameters::capacity, integer, "ventures", 0, 1000000, assumption, "Seats: at most this many resident ventures."));
-  c.push_back(make_binding<CarrierParameters>("carrier", "area_m2", &CarrierParameters::area_m2, real, "m2", 0, 1e8, "BRIEF.md", "Floor area (informational)."));
-  c.push_back(make_binding<CarrierParameters>("carrier", "opening", &CarrierParameters::opening, ValueType::month, "YYYY-MM", -infinity, infinity, "BRIEF.md", "Planned opening month; before the start means open from the start."));
-  c.push_back(make_binding<CarrierParameters>("carrier", "sectors", &CarrierParameters::sectors, ValueType::text_list, "", -infinity, infinity, "BRIEF.md", "Sector ids it admits; empty: all."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "area_m2", &CarrierParameters::area_m2, real, "m2", 0, 1e8, "the plan's carriers (sources.md §P2, §P4-§P7)", "Floor area (informational)."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "opening", &CarrierParameters::opening, ValueType::month, "YYYY-MM", -infinity, infinity, "the plan's carriers (sources.md §P2, §P4-§P7)", "Planned opening month; before the start means open from the start."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "sectors", &CarrierParameters::sectors, ValueType::text_list, "", -infinity, infinity, "the plan's carriers (sources.md §P2, §P4-§P7)", "Sector ids it admits; empty: all."));
   c.push_back(make_binding<CarrierParameters>("carrier", "max_tenure_months", &CarrierParameters::max_tenure_months, integer, "months", 1, 1200, most_rules, "Residents leave (graduate or are evicted) after this many months."));
   c.push_back(make_binding<CarrierParameters>("carrier", "rent_per_month", &CarrierParameters::rent_per_month, real, "RMB/month", 0, 1e8, assumption, "Rent per resident venture."));
   c.push_back(make_binding<CarrierParameters>("carrier", "rent_subsidy_share", &CarrierParameters::rent_subsidy_share, real, "share", 0, 1, assumption, "Share of rent paid from the public budget (1: zero-cost entry)."));
   c.push_back(make_binding<CarrierParameters>("carrier", "admission_threshold", &CarrierParameters::admission_threshold, real, "signal", -100, 100, assumption, "Lowest quality signal admitted."));
-  c.push_back(make_binding<CarrierParameters>("carrier", "in_base", &CarrierParameters::in_base, ValueType::boolean, "", -infinity, infinity, "BRIEF.md", "Part of the integrated base (counts for scope \"base\")."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "in_base", &CarrierParameters::in_base, ValueType::boolean, "", -infinity, infinity, "the plan's carriers (sources.md §P2, §P4-§P7)", "Part of the integrated base (counts for scope \"base\")."));
   c.push_back(make_binding<CarrierParameters>("carrier", "enabled", &CarrierParameters::enabled, ValueType::boolean, "", -infinity, infinity, "", "false removes the carrier from this scenario (inherited scenarios)."));
-  c.push_back(make_binding<CarrierParameters>("carrier", "initial_residents", &CarrierParameters::initial_residents, integer, "ventures", 0, 1000000, "BRIEF.md", "Ventures resident at the start (only for carriers open at the start)."));
-  c.push_back(make_binding<CarrierParameters>("carrier", "opening_rule", &CarrierParameters::opening_rule, ValueType::choice, "", -infinity, infinity, "DESIGN.md", "planned: opens at `opening` plus a construction delay; demand: a market operator opens it (not before `opening`) once demand persists."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "initial_residents", &CarrierParameters::initial_residents, integer, "ventures", 0, 1000000, "the plan's carriers (sources.md §P2, §P4-§P7)", "Ventures resident at the start (only for carriers open at the start)."));
+  c.push_back(make_binding<CarrierParameters>("carrier", "opening_rule", &CarrierParameters::opening_rule, ValueType::choice, "", -infinity, infinity, "model design (docs/odd.md, operators and carriers)", "planned: opens at `opening` plus a construction delay; demand: a market operator opens it (not before `opening`) once demand persists."));
   c.back().spec.choices = {"planned", "demand"};
   add_citation_field(r.carrier);
   fill_defaults(c, CarrierParameters{});
@@ -367,15 +367,15 @@ ParameterRegistry make_registry() {
   required(t.back());
   t.push_back(make_binding<TargetParameters>("target", "indicator", &TargetParameters::indicator, ValueType::text, "", -infinity, infinity, "", "Name of an indicator (docs/output-format.md)."));
   required(t.back());
-  t.push_back(make_binding<TargetParameters>("target", "threshold", &TargetParameters::threshold, real, "indicator unit", -1e15, 1e15, "BRIEF.md", "The target is met when the indicator is at least this."));
+  t.push_back(make_binding<TargetParameters>("target", "threshold", &TargetParameters::threshold, real, "indicator unit", -1e15, 1e15, "the plan's targets (sources.md §P12)", "The target is met when the indicator is at least this."));
   required(t.back());
-  t.push_back(make_binding<TargetParameters>("target", "deadline", &TargetParameters::deadline, ValueType::month, "YYYY-MM", -infinity, infinity, "BRIEF.md", "Last month (inclusive) by which the target counts."));
+  t.push_back(make_binding<TargetParameters>("target", "deadline", &TargetParameters::deadline, ValueType::month, "YYYY-MM", -infinity, infinity, "the plan's targets (sources.md §P12)", "Last month (inclusive) by which the target counts."));
   required(t.back());
-  t.push_back(make_binding<TargetParameters>("target", "scope", &TargetParameters::scope, ValueType::choice, "", -infinity, infinity, "BRIEF.md", "base or county; must match the indicator's scope."));
+  t.push_back(make_binding<TargetParameters>("target", "scope", &TargetParameters::scope, ValueType::choice, "", -infinity, infinity, "the plan's targets (sources.md §P12)", "base or county; must match the indicator's scope."));
   required(t.back()).spec.choices = {"base", "county"};
-  t.push_back(make_binding<TargetParameters>("target", "measure", &TargetParameters::measure, ValueType::choice, "", -infinity, infinity, "BRIEF.md", "stock or cumulative; must match the indicator."));
+  t.push_back(make_binding<TargetParameters>("target", "measure", &TargetParameters::measure, ValueType::choice, "", -infinity, infinity, "the plan's targets (sources.md §P12)", "stock or cumulative; must match the indicator."));
   required(t.back()).spec.choices = {"stock", "cumulative"};
-  t.push_back(make_binding<TargetParameters>("target", "kind", &TargetParameters::kind, ValueType::choice, "", -infinity, infinity, "BRIEF.md", "outcome, or input-driven when the target follows mostly from the plan's own inputs."));
+  t.push_back(make_binding<TargetParameters>("target", "kind", &TargetParameters::kind, ValueType::choice, "", -infinity, infinity, "the plan's targets (sources.md §P12)", "outcome, or input-driven when the target follows mostly from the plan's own inputs."));
   t.back().spec.choices = {"outcome", "input-driven"};
   t.push_back(make_binding<TargetParameters>("target", "text", &TargetParameters::text, ValueType::text, "", -infinity, infinity, "", "The plan's words."));
   add_citation_field(r.target);

@@ -6,7 +6,7 @@
 
 namespace incubsim::model {
 
-// Technology-based SME and high-tech enterprise evaluations (CALIBRATION.md criteria).
+// Technology-based SME and high-tech enterprise evaluations (sources.md §E7, §E8).
 void certify(RunState& state, const MonthContext& context) {
   const VentureDynamics& d = context.setup.parameters.dynamics;
   const int month = context.month;
