@@ -6,7 +6,7 @@
 //   - does the scenario stay under the population cap? the expected count (the loader's
 //     check_population, run/compare/sweep);
 //   - how much work is one run? the expected count if every potential entrant started a venture
-//     (the resource pilot, app/resources.cpp).
+//     (the resource pilot, engine/resources.cpp).
 
 #include <cstddef>
 #include <cstdint>
