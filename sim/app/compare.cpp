@@ -20,13 +20,9 @@ int compare_command(const std::vector<std::string>& arguments, const std::string
       "robustness", po::value<std::uint32_t>()->default_value(0),
       "M: also run every scenario at M Latin-hypercube points over the [uncertainty] ranges they declare");
   add_simulation_options(options, "trajectories");
-  po::positional_options_description positional;
-  positional.add("scenarios", -1);
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "scenarios", -1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   const std::vector<std::string> files = values.count("scenarios") ? values["scenarios"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (files.size() < 2) throw UsageError("compare needs at least two scenarios: incubsim compare REFERENCE.toml OTHER.toml...");
   Simulation simulation = read_simulation_options("compare", values, command_line);

@@ -114,13 +114,9 @@ int export_command(const std::vector<std::string>& arguments, std::ostream& out)
   options.add_options()("help,h", "show this help")("file", po::value<std::string>(), "results file")(
       "csv", po::value<std::string>(), "directory to write one CSV file per table into (must not exist or be empty)")(
       "force", "replace the contents of a non-empty DIR (only once the new export is complete)");
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "file", 1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   if (!values.count("file")) throw UsageError("export needs a results file: incubsim export FILE.h5 --csv DIR");
   if (!values.count("csv")) throw UsageError("export needs --csv DIR: incubsim export FILE.h5 --csv DIR");
   const fs::path results = values["file"].as<std::string>();

@@ -25,14 +25,10 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
   po::options_description options("incubsim check SCENARIO [--set KEY=VALUE]...");
   options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a parameter: KEY=VALUE");
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
   const auto start = std::chrono::steady_clock::now();
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "scenario", 1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   if (!values.count("scenario")) throw UsageError("check needs a scenario file: incubsim check SCENARIO.toml");
   const std::vector<std::string> overrides = values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const scenario::Scenario scenario = scenario::load_scenario(values["scenario"].as<std::string>(), overrides);
@@ -48,14 +44,10 @@ int check_command(const std::vector<std::string>& arguments, std::ostream& out) 
 int diff_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options("incubsim diff BASELINE ALTERNATIVE...");
   options.add_options()("help,h", "show this help")("scenarios", po::value<std::vector<std::string>>(), "scenario TOML files");
-  po::positional_options_description positional;
-  positional.add("scenarios", -1);
   const auto start = std::chrono::steady_clock::now();
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "scenarios", -1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   const std::vector<std::string> files = values.count("scenarios") ? values["scenarios"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (files.size() < 2) throw UsageError("diff needs a baseline and at least one alternative: incubsim diff BASELINE.toml ALTERNATIVE.toml...");
   const scenario::Scenario baseline = scenario::load_scenario(files.front());
@@ -102,13 +94,9 @@ int params_command(const std::vector<std::string>& arguments, std::ostream& out,
 int info_command(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options("incubsim info FILE.h5");
   options.add_options()("help,h", "show this help")("file", po::value<std::string>(), "results file");
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "file", 1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   if (!values.count("file")) throw UsageError("info needs a results file: incubsim info FILE.h5");
   const fs::path file = values["file"].as<std::string>();
   if (!fs::exists(file)) throw UsageError("results file '" + file.string() + "' not found");

@@ -16,13 +16,9 @@ int merge_command(const std::vector<std::string>& arguments, const std::string& 
   po::options_description options("incubsim merge OUT.h5 SHARD.h5... [--force]");
   options.add_options()("help,h", "show this help")("files", po::value<std::vector<std::string>>(), "output, then shard files")(
       "force", "overwrite an existing output file");
-  po::positional_options_description positional;
-  positional.add("files", -1);
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "files", -1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   const std::vector<std::string> files = values.count("files") ? values["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (files.size() < 2) throw UsageError("merge needs an output file and at least one shard: incubsim merge OUT.h5 SHARD.h5...");
   const auto start = std::chrono::steady_clock::now();

@@ -27,4 +27,16 @@ po::variables_map parse_options(const std::vector<std::string>& arguments, const
   return values;
 }
 
+std::optional<po::variables_map> parse_command(const std::vector<std::string>& arguments, const po::options_description& options,
+                                               const char* positional_name, int count, std::ostream& out) {
+  po::positional_options_description positional;
+  positional.add(positional_name, count);
+  po::variables_map values = parse_options(arguments, options, positional);
+  if (values.count("help")) {
+    out << options << "\n";
+    return std::nullopt;
+  }
+  return values;
+}
+
 }  // namespace incubsim::app

@@ -16,13 +16,9 @@ int run_command(const std::vector<std::string>& arguments, const std::string& co
   po::options_description options("incubsim run SCENARIO [options]");
   options.add_options()("help,h", "show this help")("scenario", po::value<std::string>(), "scenario TOML file");
   add_simulation_options(options, "trajectories");
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "scenario", 1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   if (!values.count("scenario")) throw UsageError("run needs a scenario file: incubsim run SCENARIO.toml");
   Simulation simulation = read_simulation_options("run", values, command_line);
   engine::ExperimentPlan& plan = simulation.plan;

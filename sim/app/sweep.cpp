@@ -169,13 +169,9 @@ int sweep_on_this_rank(const std::vector<std::string>& arguments, const std::str
       "levels", po::value<int>()->default_value(0), "grid: levels per numeric factor (default 3); morris: grid levels (default 4, even)")(
       "shard", po::value<std::string>(), "I/N: run only the I-th of N equal slices of the runs (1 <= I <= N); join with incubsim merge");
   add_simulation_options(options, "events", 256);  // sweeps: bigger parts write much faster (docs/performance.md)
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  const po::variables_map values = parse_options(arguments, options, positional);
-  if (values.count("help")) {
-    out << options << "\n";
-    return exit_success;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(arguments, options, "scenario", 1, out);
+  if (!parsed) return exit_success;  // --help
+  const po::variables_map& values = *parsed;
   if (!values.count("scenario")) throw UsageError("sweep needs a scenario file: incubsim sweep SCENARIO.toml --vary KEY=LO:HI ...");
   if (!values.count("vary")) throw UsageError("sweep needs at least one --vary KEY=LO:HI");
   Simulation simulation = read_simulation_options("sweep", values, command_line);

@@ -63,7 +63,7 @@ def test_scenarios_are_long_enough_and_cite_sources(binary):
         horizon = int(re.search(r"^horizon_months = (\d+)", resolved.stdout, re.M).group(1))
         assert horizon >= 120, figure.scenario
         text = figure.path.read_text()
-        assert text.lstrip().startswith("# Calibration scenario for figure"), figure.scenario
+        assert re.match(r"# Calibration scenario for docs/sources.md §E\d+:", text.lstrip()), figure.scenario
         for table, value in tomllib.loads(text).items():
             tables = value if isinstance(value, list) else list(value.values()) if table == "stage" else [value]
             for element in tables:
