@@ -396,7 +396,11 @@ std::vector<IndicatorDefinition> make_registry() {
       {"cost_per_high_tech", "RMB/firm", "base", "cumulative",
        "Cumulative public spending (every budget line, county-wide) per high-tech enterprise incubated (high_tech_cumulative_base; 0 when none).",
        "`public_spending_cumulative` / `high_tech_cumulative_base`",
-       [](In in) -> double { return in.cumulative.high_tech_base > 0 ? in.cumulative.public_spending / in.cumulative.high_tech_base : 0.0; }},  };
+       [](In in) -> double { return in.cumulative.high_tech_base > 0 ? in.cumulative.public_spending / in.cumulative.high_tech_base : 0.0; }},
+      {"loan_interest_paid", "RMB/month", "county", "flow",
+       "Interest ventures paid on bank loans this month.",
+       "Σ balance × `loan_interest_rate` / 12 over loans running (§7.5); private money, not public spending",
+       [](In in) -> double { return in.flows.loan_interest_paid; }},  };
   registry.insert(registry.end(), after_spending.begin(), after_spending.end());
   return registry;
 }

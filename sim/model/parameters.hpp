@@ -156,6 +156,7 @@ struct FinanceParameters {
   double loan_min_revenue = 50000.0;      // RMB/month a bank wants to see
   int loan_term_months = 24;
   double loan_guarantee_share = 0.0;      // share of a defaulted loan the public guarantee pays; >0 makes banks lend to carrier residents
+  double loan_interest_rate = 0.0;        // annual interest on a bank loan's balance, share per year (paid monthly)
 };
 
 // Policies of the plan (sources.md §P8-§P11) and the annual public budget lines that pay them.

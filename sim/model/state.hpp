@@ -121,6 +121,7 @@ struct FlowCounters {
   double guidance_fund_spending = 0.0;
   double guarantee_spending = 0.0;
   double funding_raised = 0.0;     // investors and guidance fund
+  double loan_interest_paid = 0.0; // interest ventures paid on bank loans (private money, not a spending line)
   int funding_rounds = 0;
   int loans = 0;
   int relocations = 0;

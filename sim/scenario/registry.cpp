@@ -178,8 +178,9 @@ ParameterRegistry make_registry() {
   finance(&F::guidance_fund_threshold, real, "guidance_fund_threshold", "signal", -100, 100, assumption, "Signal the fund needs (it takes more risk than private investors).");
   finance(&F::loan_amount, real, "loan_amount", "RMB", 0, 1e10, assumption, "Bank loan size.");
   finance(&F::loan_min_revenue, real, "loan_min_revenue", "RMB/month", 0, 1e12, assumption, "Revenue a bank needs to see without a guarantee.");
-  finance(&F::loan_term_months, integer, "loan_term_months", "months", 1, 600, assumption, "Repayment term (equal monthly instalments, no interest modelled).");
+  finance(&F::loan_term_months, integer, "loan_term_months", "months", 1, 600, assumption, "Repayment term (equal monthly instalments of the principal; interest on top, see loan_interest_rate).");
   finance(&F::loan_guarantee_share, real, "loan_guarantee_share", "share", 0, 1, assumption, "Share of a defaulted loan the public guarantee pays; above 0 banks also lend to carrier residents with half the revenue.");
+  finance(&F::loan_interest_rate, real, "loan_interest_rate", "share/year", 0, 1, assumption, "Annual interest on a bank loan's balance, paid monthly (balance x rate / 12) on top of the instalment; 0 = no interest. Small-firm bank rates in China are a few percent a year (the one-year LPR was 3.85% in 2021).");
 
   // [policy]
   using P = model::PolicyParameters;

@@ -134,6 +134,15 @@ TEST_CASE("Lever: loan guarantees raise bank loans", "[model][lever]") {
   check_increases(paired_effect({"finance.loan_guarantee_share=0.8"}, {}, "loans", Measure::sum));
 }
 
+TEST_CASE("Lever: loan interest raises interest paid and cash failures", "[model][lever]") {
+  // Loans made likely (guarantee 0.8: residents borrow with half the revenue); a high rate so
+  // the interest drains cash enough to be seen in failures.
+  const std::vector<std::string> off = {"finance.loan_guarantee_share=0.8"};
+  const std::vector<std::string> on = {"finance.loan_guarantee_share=0.8", "finance.loan_interest_rate=0.2"};
+  check_increases(paired_effect(on, off, "loan_interest_paid", Measure::sum));
+  check_increases(paired_effect(on, off, "exits_failure_cash", Measure::sum));
+}
+
 TEST_CASE("Lever: talent programmes raise talent-founded entries", "[model][lever]") {
   check_increases(paired_effect({"talent.talents_per_year=10", "talent.found_share=0.5"}, {}, "entries_talent", Measure::sum));
 }

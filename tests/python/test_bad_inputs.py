@@ -71,6 +71,8 @@ ROWS = {
     "scenario-empty-file": (["run", "{bad}/empty.toml", "-o", "{out}"], 2, "empty.toml: key 'sector'"),
     "scenario-binary-garbage": (["check", "{bad}/binary-garbage.toml"], 2, "binary-garbage.toml:1: malformed TOML"),
     "scenario-nan-value": (["check", "{bad}/nan-value.toml"], 2, "nan-value.toml:5: key 'dynamics.wage_per_month': out of range"),
+    "scenario-loan-interest-out-of-range": (["check", "{bad}/loan-interest-rate.toml"], 2,
+                                            "loan-interest-rate.toml:5: key 'finance.loan_interest_rate': out of range"),
     "scenario-inf-value": (["run", "{bad}/inf-value.toml", "-o", "{out}"], 2, "(in source 'grassroots')"),
     "scenario-huge-integer": (["check", "{bad}/huge-integer.toml"], 2, "not representable in 64 bits"),
     "scenario-huge-horizon": (["check", "{bad}/huge-horizon.toml"], 2, "huge-horizon.toml:5: key 'simulation.horizon_months'"),

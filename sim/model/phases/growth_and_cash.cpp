@@ -1,6 +1,6 @@
 // Phase 5, growth and cash (docs/odd.md §7.5): the month's routine draws of every active
 // venture; rent and its subsidy; first sales and revenue growth; headcount; costs, loan
-// instalments included (loans.hpp); cash.
+// instalments and interest included (loans.hpp); cash.
 
 #include <algorithm>
 #include <cmath>
@@ -65,7 +65,7 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       const long change = std::lround(d.headcount_adjustment * (target - v.headcount));
       v.headcount = static_cast<std::uint16_t>(std::clamp<long>(v.headcount + change, 1, 65535));
       costs += v.headcount * d.wage_per_month + v.rd_intensity * v.revenue;
-      pay_loan_instalment(v, costs);
+      pay_loan_instalment(state.flows, setup.parameters.finance, v, costs);
     }
     v.cash = static_cast<float>(v.cash + v.revenue + sales_to_leading_firms - costs);
   }

@@ -25,9 +25,15 @@ inline bool grant_bank_loan(RunState& state, const MonthContext& context, std::u
 }
 
 // Repayment: while a loan runs, the month's instalment (the balance left over the months left)
-// joins the firm's costs.
-inline void pay_loan_instalment(Venture& v, double& costs) {
+// joins the firm's costs, and so does the month's interest on the balance before the instalment
+// (balance x annual rate / 12). At rate 0 no interest is computed: results stay the same to the bit.
+inline void pay_loan_instalment(FlowCounters& flows, const FinanceParameters& finance, Venture& v, double& costs) {
   if (v.loan_months_left > 0) {
+    if (finance.loan_interest_rate > 0.0) {
+      const double interest = v.loan_balance * finance.loan_interest_rate / 12.0;
+      costs += interest;
+      flows.loan_interest_paid += interest;
+    }
     const double instalment = v.loan_balance / v.loan_months_left;
     costs += instalment;
     v.loan_balance = static_cast<float>(v.loan_balance - instalment);

@@ -41,10 +41,11 @@ TEST_CASE("A bank loan: granted once, repaid in equal instalments, the guarantee
   CHECK_FALSE(model::grant_bank_loan(state, context, 0, v));  // one loan at a time
 
   double costs = 0.0;
-  model::pay_loan_instalment(v, costs);
+  model::pay_loan_instalment(state.flows, setup.parameters.finance, v, costs);
   CHECK(costs == Approx(10000.0));
   CHECK(v.loan_months_left == 9);
   CHECK(v.loan_balance == Approx(90000.0));
+  CHECK(state.flows.loan_interest_paid == 0.0);  // rate 0: no interest
 
   model::default_on_loan(state.flows, setup.parameters.finance, v);
   CHECK(state.flows.guarantee_spending == Approx(45000.0));
@@ -52,7 +53,39 @@ TEST_CASE("A bank loan: granted once, repaid in equal instalments, the guarantee
 
 TEST_CASE("A firm without a loan pays no instalment", "[model]") {
   model::Venture v;
+  model::FlowCounters flows;
+  model::FinanceParameters finance;
+  finance.loan_interest_rate = 0.1;
   double costs = 1234.0;
-  model::pay_loan_instalment(v, costs);
+  model::pay_loan_instalment(flows, finance, v, costs);
   CHECK(costs == 1234.0);
+  CHECK(flows.loan_interest_paid == 0.0);
+}
+
+TEST_CASE("Loan interest: balance x rate / 12 on the balance before the instalment, on top of it", "[model]") {
+  const double rate = 0.06;
+  model::ModelSetup setup = bank(0.0);
+  setup.parameters.finance.loan_interest_rate = rate;
+  model::RunState state;
+  state.ventures.resize(1);
+  model::Venture& v = state.ventures[0];
+  v.loan_balance = 100000.0F;
+  v.loan_months_left = 10;
+  v.cash = 50000.0F;
+  const double balance = v.loan_balance;
+  double costs = 0.0;
+  model::pay_loan_instalment(state.flows, setup.parameters.finance, v, costs);
+  const double interest = balance * rate / 12.0;  // 500
+  CHECK(state.flows.loan_interest_paid == Approx(interest));
+  CHECK(state.flows.loan_interest_paid == Approx(500.0));
+  CHECK(costs == Approx(10000.0 + interest));  // instalment + interest
+  CHECK(v.loan_balance == Approx(90000.0));     // interest does not reduce the principal
+  // Cash (growth_and_cash: cash + revenue - costs) falls by instalment + interest.
+  v.cash = static_cast<float>(v.cash - costs);
+  CHECK(v.cash == Approx(50000.0 - 10000.0 - 500.0));
+  // The next month's interest is on the smaller balance.
+  costs = 0.0;
+  model::pay_loan_instalment(state.flows, setup.parameters.finance, v, costs);
+  CHECK(costs == Approx(10000.0 + 90000.0 * rate / 12.0));
+  CHECK(state.flows.loan_interest_paid == Approx(500.0 + 450.0));
 }
