@@ -400,7 +400,8 @@ std::vector<IndicatorDefinition> make_registry() {
       {"loan_interest_paid", "RMB/month", "county", "flow",
        "Interest ventures paid on bank loans this month.",
        "Σ balance × `loan_interest_rate` / 12 over loans running (§7.5); private money, not public spending",
-       [](In in) -> double { return in.flows.loan_interest_paid; }},  };
+       [](In in) -> double { return in.flows.loan_interest_paid; }},
+  };
   registry.insert(registry.end(), after_spending.begin(), after_spending.end());
   return registry;
 }
