@@ -107,7 +107,10 @@ class TableReader {
   // Rows [first, first + count).
   std::vector<Row> read(hsize_t first, hsize_t count) const {
     std::vector<Row> rows(static_cast<std::size_t>(count));
-    for (const auto& [column, dataset] : columns_) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    for (const auto& column_and_dataset : columns_) {
+      const Column<Row>* column = column_and_dataset.first;
+      const h5::Dataset& dataset = column_and_dataset.second;
       std::visit(
           [&](auto member) {
             using Value = MemberValue<decltype(member)>;
