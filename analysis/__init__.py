@@ -10,6 +10,13 @@
 - `analysis.report` — `python3 -m analysis.report FILE.h5 -o DIR`: the HTML report with figures.
 - `analysis.browser` — `python3 -m analysis.browser PAGE.html`: renders a page in headless
   Chromium, checks images and console, takes a screenshot.
+- `analysis.ventures` — `python3 -m analysis.ventures compare FILE.h5 --reference A --treatment B`:
+  venture-level paired comparison on common random numbers (/ventures, format version 4), the
+  effect on the treated with a bootstrap interval over replications (spillovers included).
+- `analysis.firm_dynamics` — `python3 -m analysis.firm_dynamics FILE.h5`: firm-size distribution,
+  fat tails of sales growth, employment growth by age, exits per graduate, the horizon's largest
+  firms (a `--record trajectories` file, format version 4).
+- `analysis.tables` — the h5py readers of format-version-4 tables those two use.
 - `analysis.calibration` — measures the calibration figures of docs/sources.md (§E1-§E6) from a
   results file's /events, runs the calibration scenarios (scenarios/calibration/), tunes their
   parameters and writes docs/calibration.md.

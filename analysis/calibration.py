@@ -44,9 +44,10 @@ SCENARIO_DIR = REPOSITORY / "scenarios" / "calibration"
 DOC_PATH = REPOSITORY / "docs" / "calibration.md"
 
 #: Exits that end a venture's life for survival: BLS counts establishments that stop
-#: operating. Relocation out of the county and acquisition are not closures: they censor.
-FAILURE_KINDS = ("failure_cash", "failure_hazard")
-EXIT_KINDS = FAILURE_KINDS + ("relocation", "acquisition")
+#: operating, whatever the cause (cash, the founders' decision, the residual hazard).
+#: Relocation out of the county, acquisition and listing are not closures: they censor.
+FAILURE_KINDS = ("failure_cash", "failure_closure", "failure_hazard")
+EXIT_KINDS = FAILURE_KINDS + ("relocation", "acquisition", "listing")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,7 +197,8 @@ def survival_statistics(events: Events) -> dict[str, np.ndarray]:
         return np.bincount(lives.run[first_ten_years & (lives.cause == events.code(kind))], minlength=events.runs)
 
     return {"at_risk": at_risk, "failures": failures, "cash_failures": count("failure_cash"),
-            "hazard_failures": count("failure_hazard"), "relocations": count("relocation")}
+            "hazard_failures": count("failure_hazard"), "closures": count("failure_closure"),
+            "relocations": count("relocation")}
 
 
 # ---------------------------------------------------------------------------------------------

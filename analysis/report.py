@@ -796,8 +796,8 @@ table.data th{background:#f3f3f3}.small{font-size:.75em;color:#666}nav a{margin-
 # Stage flows
 # ---------------------------------------------------------------------------------------------
 
-EXIT_NODES = {"failure_cash": "failed", "failure_hazard": "failed", "relocation": "relocated",
-              "acquisition": "acquired"}
+EXIT_NODES = {"failure_cash": "failed", "failure_closure": "failed", "failure_hazard": "failed",
+              "relocation": "relocated", "acquisition": "acquired", "listing": "listed"}
 
 
 def flow_table(events, runs: pd.DataFrame) -> pd.DataFrame:

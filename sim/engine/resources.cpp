@@ -29,12 +29,16 @@ namespace {
 const double event_row_bytes = static_cast<double>(io::schema::row_bytes(io::schema::event_columns()));
 const double trajectory_row_bytes = static_cast<double>(io::schema::row_bytes(io::schema::trajectory_columns()));
 const double runs_row_bytes = static_cast<double>(io::schema::row_bytes(io::schema::run_columns()));
+const double venture_row_bytes = static_cast<double>(io::schema::row_bytes(io::schema::venture_columns()));
 // Stored / raw size after shuffle + deflate 4, from h5py's get_storage_size() on real files
 // (Yiyuan baseline -r 20, test/small -r 50, bench/large -r 1): indicators 0.21-0.35,
 // events 0.11-0.17, trajectories 0.37-0.41. The upper ends, so the estimate errs high.
 constexpr double indicators_compression = 0.30;
 constexpr double events_compression = 0.17;
 constexpr double trajectories_compression = 0.41;
+// /ventures (one row per venture at record level events and above): floats of latent quality and
+// skill compress least; taken as high as trajectories' (assumption, erring high).
+constexpr double ventures_compression = 0.6;
 // HDF5 object headers, labels, carriers, targets, ... of a file (measured: 178-185 kB for one
 // scenario beside its resolved text) and per further scenario (about 20 kB); the chunk index of
 // /indicators/values (one chunk per run) and the /runs chunks, per run.
@@ -166,7 +170,7 @@ ResourceEstimate estimate(const ResourcePlan& plan) {
   // ---- disk: the final file, and the parts beside its .tmp while it is assembled
   auto file_run_bytes = [&](const RunFootprint& run) {
     double bytes = indicator_bytes * indicators_compression + runs_row_bytes + target_bytes + file_run_overhead_bytes;
-    if (events) bytes += run.events * event_row_bytes * events_compression;
+    if (events) bytes += run.events * event_row_bytes * events_compression + run.ventures * venture_row_bytes * ventures_compression;
     if (trajectories) bytes += run.venture_months * trajectory_row_bytes * trajectories_compression;
     return bytes;
   };
@@ -183,7 +187,8 @@ ResourceEstimate estimate(const ResourcePlan& plan) {
     auto part_bytes = [&](double r) {
       if (r <= 0.0) return 0.0;
       double bytes = fixed + r * indicator_bytes + std::ceil(r / run_chunk_rows) * run_chunk_rows * (runs_row_bytes + target_bytes);
-      if (events) bytes += std::ceil(r * mean.events / record_chunk_rows) * record_chunk_rows * event_row_bytes;
+      if (events) bytes += std::ceil(r * mean.events / record_chunk_rows) * record_chunk_rows * event_row_bytes +
+                           std::ceil(r * mean.ventures / record_chunk_rows) * record_chunk_rows * venture_row_bytes;
       if (trajectories) bytes += std::ceil(r * mean.venture_months / record_chunk_rows) * record_chunk_rows * trajectory_row_bytes;
       return bytes;
     };
@@ -196,7 +201,7 @@ ResourceEstimate estimate(const ResourcePlan& plan) {
   // ---- memory: the process so far, runs in flight, the part buffer, the writer
   auto memory_run_bytes = [&](const RunFootprint& run, bool with_records) {
     double bytes = indicator_bytes + target_bytes + sizeof(io::RunOutput);
-    if (with_records && events) bytes += run.events * sizeof(io::EventRecord) * vector_growth;
+    if (with_records && events) bytes += (run.events * sizeof(io::EventRecord) + run.ventures * sizeof(io::VentureRecord)) * vector_growth;
     if (with_records && trajectories) bytes += run.venture_months * sizeof(io::TrajectoryRecord) * vector_growth;
     return bytes;
   };
@@ -220,7 +225,7 @@ ResourceEstimate estimate(const ResourcePlan& plan) {
   };
   const double file_runs = static_cast<double>(plan.file_runs);
   double caches = 0.0;
-  if (events) caches += column_cache(file_runs * mean.events, 8.0, event_row_bytes);
+  if (events) caches += column_cache(file_runs * mean.events, 8.0, event_row_bytes) + column_cache(file_runs * mean.ventures, 19.0, venture_row_bytes);
   if (trajectories) caches += column_cache(file_runs * mean.venture_months, 11.0, trajectory_row_bytes);
   caches += column_cache(file_runs, 7.0, runs_row_bytes) + std::min(chunk_cache_bytes, file_runs * indicator_bytes) +
             std::min(chunk_cache_bytes, file_runs * target_bytes);

@@ -61,6 +61,8 @@ io::ResultsHeader results_header(const std::string& command, const std::vector<s
   header.carrier_levels.assign(model::carrier_level_names.begin(), model::carrier_level_names.end());
   header.objectives.assign(model::objective_names.begin(), model::objective_names.end());
   for (const model::OperatorType& type : model::operator_types) header.operator_types.emplace_back(type.name);
+  header.stream_kinds.assign(model::stream_kind_names.begin(), model::stream_kind_names.end());
+  header.listing_boards.assign(model::listing_board_names.begin(), model::listing_board_names.end());
   return header;
 }
 

@@ -19,7 +19,36 @@ void record_trajectories(const RunState& state, std::uint32_t run, int month, st
     const model::Venture& v = state.ventures[index];
     out.push_back(io::TrajectoryRecord{run, static_cast<std::int16_t>(month), index, static_cast<std::int8_t>(v.stage),
                                        static_cast<std::int8_t>(v.status), v.carrier, v.headcount, v.revenue, v.cash,
-                                       v.skill, v.technology});
+                                       v.skill, v.technology, v.patents, v.belief});
+  }
+}
+
+// One row per venture of the run, at the horizon: what was fixed at entry and how it ended.
+void record_ventures(const RunState& state, std::uint32_t run, std::vector<io::VentureRecord>& out) {
+  out.reserve(state.ventures.size());
+  for (std::size_t index = 0; index < state.ventures.size(); ++index) {
+    const model::Venture& v = state.ventures[index];
+    io::VentureRecord row;
+    row.run = run;
+    row.venture = static_cast<std::uint32_t>(index);
+    row.stream_kind = static_cast<std::uint8_t>(v.stream_kind);
+    row.id = (std::uint64_t{row.stream_kind} << 32) | v.stream_id;
+    row.source = v.stream_kind == model::EntityKind::initial_venture ? std::uint8_t{255} : v.origin;  // 255: present at the start
+    row.sector = v.sector;
+    row.entry_month = v.entry_month;
+    row.quality = v.quality;
+    row.skill = v.entry_skill;
+    row.rd_intensity = v.rd_intensity;
+    row.production = v.production ? 1 : 0;
+    row.status = static_cast<std::int8_t>(v.status);
+    row.exit_month = v.exit_month;
+    row.highest_stage = static_cast<std::int8_t>(v.highest_stage);
+    row.ever_in_base = v.ever_in_base ? 1 : 0;
+    row.headcount = v.headcount;
+    row.revenue = v.revenue;
+    row.patents = v.patents;
+    row.funding = v.funding;
+    out.push_back(row);
   }
 }
 
@@ -86,6 +115,7 @@ io::RunOutput simulate_run(const ScenarioSchedule& schedule, const RunSpec& spec
     const double value = output.indicators[static_cast<std::size_t>(target.deadline_month) * indicator_count + static_cast<std::size_t>(target.indicator)];
     output.targets_met.push_back(value >= base.parameters.targets[t].threshold ? 1 : 0);
   }
+  if (record >= io::RecordLevel::events) record_ventures(state, spec.run, output.venture_rows);
   output.venture_months = state.venture_months;
   output.ventures = static_cast<std::uint32_t>(state.ventures.size());
   return output;

@@ -326,6 +326,7 @@ class Exporter {
     indicators();
     if (file_.exists("events")) events();
     if (file_.exists("trajectories")) trajectories();
+    if (file_.exists("ventures")) ventures();
     targets();
     target_attainment();
     carriers();
@@ -596,6 +597,8 @@ class Exporter {
   void trajectories() {
     registry_table({"trajectories.csv", "one venture in one month of a run"}, "/trajectories", schema::trajectory_columns());
   }
+
+  void ventures() { registry_table({"ventures.csv", "one venture of a run: at entry, and how it ended"}, "/ventures", schema::venture_columns()); }
 
   void targets() {
     const hsize_t rows = rows_of("/targets/id");

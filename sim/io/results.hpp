@@ -14,13 +14,14 @@ namespace incubsim::io {
 // Version of the results file layout. Bump on any change users' scripts could notice and say so
 // in docs/output-format.md.
 inline constexpr const char* results_format_name = "incubsim-results";
-inline constexpr int results_format_version = 3;
+inline constexpr int results_format_version = 4;
 
 enum class RecordLevel : std::uint8_t { indicators = 0, events = 1, trajectories = 2 };
 
 // The model's records, stored in /events and /trajectories.
 using model::EventRecord;
 using model::TrajectoryRecord;
+using model::VentureRecord;
 
 // Everything one run (scenario x replication, or sweep point x replication) produces.
 struct RunOutput {
@@ -38,6 +39,7 @@ struct RunOutput {
   std::vector<std::uint8_t> targets_met;
   std::vector<EventRecord> events;              // empty below RecordLevel::events
   std::vector<TrajectoryRecord> trajectories;   // empty below RecordLevel::trajectories
+  std::vector<VentureRecord> venture_rows;      // /ventures: one per venture; empty below RecordLevel::events
 };
 
 struct IndicatorInfo {
@@ -115,6 +117,8 @@ struct ResultsHeader {
   std::vector<std::string> carrier_levels;
   std::vector<std::string> objectives;
   std::vector<std::string> operator_types;
+  std::vector<std::string> stream_kinds;    // format 4 on
+  std::vector<std::string> listing_boards;  // format 4 on
   std::uint64_t base_seed = 0;
   std::uint32_t replications = 0;
   std::uint32_t total_runs = 0;

@@ -380,6 +380,10 @@ ResultsHeader read_header(const fs::path& path) {
     header.objectives = strings_at(file, "/labels/objectives");
     header.operator_types = strings_at(file, "/labels/operator_types");
   }
+  if (file.exists("labels/stream_kinds")) {  // format 4 on
+    header.stream_kinds = strings_at(file, "/labels/stream_kinds");
+    header.listing_boards = strings_at(file, "/labels/listing_boards");
+  }
 
   // Version 3 on.
   if (file.exists("uncertainty")) {
@@ -415,6 +419,8 @@ std::vector<RunOutput> read_runs(const fs::path& path) {
   if (file.exists("trajectories"))
     distribute(table_at(file, "/trajectories", schema::trajectory_columns()), runs, &RunOutput::trajectories,
                path.string() + ": /trajectories");
+  if (file.exists("ventures"))
+    distribute(table_at(file, "/ventures", schema::venture_columns()), runs, &RunOutput::venture_rows, path.string() + ": /ventures");
   return runs;
 }
 

@@ -206,6 +206,7 @@ class ResultsFileBuilder {
     append_indicators(runs);
     append_targets(runs);
     if (header_.record >= RecordLevel::events) append_events(runs);
+    if (header_.record >= RecordLevel::events) append_records(ventures_, schema::venture_columns(), runs, &RunOutput::venture_rows);
     if (header_.record >= RecordLevel::trajectories) append_trajectories(runs);
   }
 
@@ -238,7 +239,7 @@ class ResultsFileBuilder {
  private:
   std::vector<h5::Dataset*> all_datasets() {
     std::vector<h5::Dataset*> datasets{&indicator_values_, &indicator_run_, &targets_met_};
-    for (auto* table : {&runs_, &events_, &trajectories_})
+    for (auto* table : {&runs_, &events_, &trajectories_, &ventures_})
       for (h5::Dataset& dataset : *table) datasets.push_back(&dataset);
     return datasets;
   }
@@ -269,6 +270,8 @@ class ResultsFileBuilder {
     if (header_.record >= RecordLevel::events) {
       h5::Group group = file_.create_group("events");
       events_ = schema::create_columns(group, schema::event_columns(), record_chunk_rows, deflate_level_);
+      h5::Group ventures = file_.create_group("ventures");
+      ventures_ = schema::create_columns(ventures, schema::venture_columns(), record_chunk_rows, deflate_level_);
     }
     if (header_.record >= RecordLevel::trajectories) {
       h5::Group group = file_.create_group("trajectories");
@@ -284,6 +287,8 @@ class ResultsFileBuilder {
       labels.write_strings("carrier_levels", header_.carrier_levels);
       labels.write_strings("objectives", header_.objectives);
       labels.write_strings("operator_types", header_.operator_types);
+      labels.write_strings("stream_kinds", header_.stream_kinds);
+      labels.write_strings("listing_boards", header_.listing_boards);
     }
 
     write_target_header();
@@ -416,7 +421,7 @@ class ResultsFileBuilder {
   const ResultsHeader& header_;
   h5::File file_;  // declared first: closed after every dataset
   // One dataset per column of the registry's tables (io/schema.cpp), in its order.
-  std::vector<h5::Dataset> runs_, events_, trajectories_;
+  std::vector<h5::Dataset> runs_, events_, trajectories_, ventures_;
   h5::Dataset indicator_values_, indicator_run_, targets_met_;
   int deflate_level_;
   bool any_runs_ = false;
@@ -492,6 +497,10 @@ void validate_run(const ResultsHeader& header, const RunOutput& run) {
     if (event.run != run.run) throw ResultsError(where + "has an event of run " + std::to_string(event.run));
   for (const TrajectoryRecord& row : run.trajectories)
     if (row.run != run.run) throw ResultsError(where + "has a trajectory row of run " + std::to_string(row.run));
+  if (header.record < RecordLevel::events && !run.venture_rows.empty())
+    throw ResultsError(where + "has venture rows but the record level is " + record_level_name(header.record));
+  for (const VentureRecord& row : run.venture_rows)
+    if (row.run != run.run) throw ResultsError(where + "has a venture row of run " + std::to_string(row.run));
 }
 
 void write_results_file(const fs::path& path, const ResultsHeader& header, std::span<const RunOutput> runs,

@@ -51,7 +51,7 @@ constexpr Column<TrajectoryRecord> trajectories[] = {
     {"stage", &TrajectoryRecord::stage, "", "index into `/labels/stages`", stage},
     {"status", &TrajectoryRecord::status, "",
      "index into `/labels/statuses`; a venture that exits appears once more, in its exit month, with status "
-     "`failed`, `relocated` or `acquired`",
+     "`failed`, `relocated`, `acquired` or `listed`",
      status},
     {"carrier", &TrajectoryRecord::carrier, "", "carrier index as in `/events/carrier`; `-1`: none", carrier},
     {"headcount", &TrajectoryRecord::headcount, "persons", "people employed"},
@@ -59,6 +59,38 @@ constexpr Column<TrajectoryRecord> trajectories[] = {
     {"cash", &TrajectoryRecord::cash, "RMB", "cash at month end"},
     {"skill", &TrajectoryRecord::skill, "0..1", "founder skill"},
     {"technology", &TrajectoryRecord::technology, "0..1", "technology level"},
+    {"patents", &TrajectoryRecord::patents, "patents", "patents held", CsvView::value, 4},
+    {"belief", &TrajectoryRecord::belief, "sd of latent quality",
+     "the founders' expected latent quality (posterior mean, docs/odd.md §7.10); they close below "
+     "`dynamics.closing_threshold`",
+     CsvView::value, 4},
+};
+
+constexpr Column<VentureRecord> ventures[] = {
+    {"run", &VentureRecord::run, "", "run id", run},
+    {"venture", &VentureRecord::venture, "", "the venture's id within the run, as in `/events/venture` and `/trajectories/venture`"},
+    {"id", &VentureRecord::id, "",
+     "stable identity: `stream_kind` × 2³² + the venture's stream number (for potential entrants: source index × 2²⁸ + "
+     "the source's entrant number). The same potential entrant has the same `id` in every scenario of a `compare` "
+     "and every point of a `sweep`, in the same replication"},
+    {"stream_kind", &VentureRecord::stream_kind, "",
+     "index into `/labels/stream_kinds`: `potential_entrant`, `initial_venture` (firms present at the start) or "
+     "`programme_talent` (founders brought by the talent programme)"},
+    {"source", &VentureRecord::source, "", "index of the scenario's `[[source]]` it came from; `255` for firms present at the start"},
+    {"sector", &VentureRecord::sector, "", "index of the scenario's `[[sector]]`"},
+    {"entry_month", &VentureRecord::entry_month, "", "month index of entry; negative for firms founded before the start"},
+    {"quality", &VentureRecord::quality, "sd", "latent quality (never observed in the model; standard normal scale)"},
+    {"skill", &VentureRecord::skill, "0..1", "founder skill at entry"},
+    {"rd_intensity", &VentureRecord::rd_intensity, "share of revenue", "R&D spending as a share of revenue"},
+    {"production", &VentureRecord::production, "", "`1` when it needs production space (may enter factory space)"},
+    {"status", &VentureRecord::status, "", "index into `/labels/statuses` at its exit, or `active` at the horizon", status},
+    {"exit_month", &VentureRecord::exit_month, "", "month index of its exit; `-1` when active at the horizon"},
+    {"highest_stage", &VentureRecord::highest_stage, "", "the furthest stage it reached, index into `/labels/stages`", stage},
+    {"ever_in_base", &VentureRecord::ever_in_base, "", "`1` when it was ever resident in a base carrier"},
+    {"headcount", &VentureRecord::headcount, "persons", "at its exit, or at the horizon"},
+    {"revenue", &VentureRecord::revenue, "RMB per month", "at its exit, or at the horizon"},
+    {"patents", &VentureRecord::patents, "patents", "at its exit, or at the horizon"},
+    {"funding", &VentureRecord::funding, "RMB", "raised from investors and the guidance fund"},
 };
 
 constexpr Column<TargetInfo> targets[] = {
@@ -222,6 +254,7 @@ std::string markdown(Columns<Row> columns) {
 Columns<RunOutput> run_columns() { return runs; }
 Columns<EventRecord> event_columns() { return events; }
 Columns<TrajectoryRecord> trajectory_columns() { return trajectories; }
+Columns<VentureRecord> venture_columns() { return ventures; }
 Columns<TargetInfo> target_columns() { return targets; }
 Columns<CarrierInfo> carrier_columns() { return carriers; }
 Columns<UncertaintyInfo> uncertainty_columns() { return uncertainty; }
@@ -258,6 +291,7 @@ std::size_t row_bytes(Columns<Row> columns) {
 INCUBSIM_SCHEMA_ROW(RunOutput)
 INCUBSIM_SCHEMA_ROW(EventRecord)
 INCUBSIM_SCHEMA_ROW(TrajectoryRecord)
+INCUBSIM_SCHEMA_ROW(VentureRecord)
 INCUBSIM_SCHEMA_ROW(TargetInfo)
 INCUBSIM_SCHEMA_ROW(CarrierInfo)
 INCUBSIM_SCHEMA_ROW(UncertaintyInfo)
@@ -278,6 +312,7 @@ constexpr DocumentedTable documented_tables[] = {
     {"runs", [] { return markdown(run_columns()); }},
     {"events", [] { return markdown(event_columns()); }},
     {"trajectories", [] { return markdown(trajectory_columns()); }},
+    {"ventures", [] { return markdown(venture_columns()); }},
     {"targets", [] { return markdown(target_columns()); }},
     {"carriers", [] { return markdown(carrier_columns()); }},
     {"uncertainty", [] { return markdown(uncertainty_columns()); }},

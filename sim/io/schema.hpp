@@ -74,6 +74,7 @@ using Columns = std::span<const Column<Row>>;
 Columns<RunOutput> run_columns();
 Columns<EventRecord> event_columns();
 Columns<TrajectoryRecord> trajectory_columns();
+Columns<VentureRecord> venture_columns();
 Columns<TargetInfo> target_columns();
 Columns<CarrierInfo> carrier_columns();
 Columns<UncertaintyInfo> uncertainty_columns();

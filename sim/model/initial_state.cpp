@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/phases/growth.hpp"
 #include "model/phases/new_ventures.hpp"
 #include "model/phases/residence.hpp"
 #include "model/population.hpp"
@@ -46,19 +47,23 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
       resident.technology_mean = 0.25;
       resident.initial_cash = 150000.0;
       resident.founders = 3;
-      Venture v = draw_venture(setup, resident, stream);
+      // A carrier's firms are of its sector (its lowest-numbered one), others drawn like entrants'.
+      Venture v = draw_venture(setup, resident, stream, firms.sector);
       v.stream_kind = EntityKind::initial_venture;
       v.stream_id = initial_id++;
-      if (firms.sector >= 0) v.sector = static_cast<std::uint8_t>(firms.sector);
       v.registered = true;
       v.entry_month = static_cast<std::int16_t>(-1 - static_cast<int>(stream.uniform() * 36.0));
       v.registration_month = v.entry_month;
       v.stage_entry_month = static_cast<std::int16_t>(std::max<int>(v.entry_month, -static_cast<int>(stream.uniform() * std::min(parameters.max_tenure_months, 24))));
-      v.revenue = static_cast<float>(d.first_revenue * std::exp(0.5 * v.quality));
+      // They have sold since they were founded: what is left of their opportunities.
+      start_selling(setup, v);
+      v.opportunity = static_cast<float>(v.opportunity * std::pow(1.0 - d.opportunity_decay, -v.entry_month));
       const auto index = static_cast<std::uint32_t>(state.ventures.size());
       if (firms.carrier >= 0) {
         const auto c = static_cast<std::size_t>(firms.carrier);
         v.stage = v.highest_stage = stage_of_kind(setup.carriers[c].kind);
+        // Residents of factory space need it.
+        if (setup.parameters.stages[static_cast<std::size_t>(setup.carriers[c].kind)].requires_production) v.production = true;
         v.carrier = static_cast<std::int16_t>(c);
         v.ever_in_base = parameters.in_base;
         state.carriers[c].residents += 1;

@@ -19,6 +19,14 @@ inline constexpr std::array<const char*, 3> objective_names = {"quality", "abili
 
 inline constexpr int carrier_kind_count = static_cast<int>(carrier_kind_names.size());
 
+// Stock-exchange boards of the listing exit (sources.md): ChiNext and the Beijing Stock Exchange.
+inline constexpr std::array<const char*, 2> listing_board_names = {"chinext", "bse"};
+inline constexpr int listing_board_count = static_cast<int>(listing_board_names.size());
+
+// Random-stream kinds (EntityKind, model/random_streams.hpp) by value: a venture's identity.
+inline constexpr std::array<const char*, 7> stream_kind_names = {
+    "", "entry_source", "potential_entrant", "initial_venture", "carrier", "county", "programme_talent"};
+
 struct OperatorType {
   const char* name;
   bool transfers_technology;  // research institutes and agri-science stations (docs/odd.md §7.7)

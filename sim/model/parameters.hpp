@@ -24,6 +24,12 @@ struct SectorParameters {
   std::string name;
   double share = 1.0;           // relative weight among potential entrants
   double market_growth = 0.0;   // monthly log-growth of revenue from the sector's market
+  double rd_intensity_mean = 0.05;  // mean R&D spending, share of revenue (ventures draw around it)
+  double cost_of_sales_share = 0.3; // materials and goods bought in, share of revenue (1 - gross margin)
+  double capital_intensity = 1.0;   // factor on dynamics.other_costs_per_month (equipment, premises)
+  double growth_factor = 1.0;       // factor on a venture's growth opportunities
+  double hazard_factor = 1.0;       // factor on the residual failure hazard
+  double production_share = 0.0;   // share of the sector's ventures that need production space
   std::string source;           // citation
 };
 
@@ -88,6 +94,7 @@ struct StageRules {
   double min_revenue = 0.0;       // RMB per month
   int min_headcount = 0;
   double application_probability = 0.2;  // monthly chance an eligible venture applies
+  bool requires_production = false;      // admits only ventures that need production space (factory space)
 };
 
 struct VentureDynamics {
@@ -96,23 +103,31 @@ struct VentureDynamics {
   double registration_probability = 0.08;  // monthly, for teams outside carriers
   double carrier_registration_boost = 1.0; // extra registration odds inside a carrier (x(1+b))
   double first_revenue = 20000.0;          // RMB/month when a firm first sells
-  double revenue_growth = 0.005;           // monthly log-growth baseline
-  double quality_growth_effect = 0.02;     // per sd of latent quality
-  double skill_growth_effect = 0.02;       // at skill 1
-  double technology_growth_effect = 0.02;  // at technology 1
+  double revenue_growth = 0.0;             // monthly log-growth of a mature firm (no opportunities left)
+  double opportunity_initial = 0.03;       // monthly log-growth from a new seller's opportunities (average founders)
+  double quality_growth_effect = 0.02;     // added to the initial opportunity per sd of latent quality
+  double skill_growth_effect = 0.02;       // added at skill 1
+  double technology_growth_effect = 0.02;  // added at technology 1
+  double opportunity_decay = 0.04;         // share of the opportunity that runs out a month
+  double opportunity_arrival = 0.015;      // monthly chance a new opportunity (or a loss) arrives
+  double opportunity_size = 0.06;          // sd of a new opportunity's monthly log-growth (Laplace)
   double service_growth_effect = 0.02;     // at service quality 1, inside a carrier
-  double revenue_volatility = 0.12;        // sd of the monthly log-revenue shock
+  double revenue_volatility = 0.05;        // sd of the monthly log-revenue shock (Laplace)
   double revenue_per_employee = 25000.0;   // RMB/month of revenue that sustains one job
-  double headcount_adjustment = 0.1;       // share of the gap to target headcount closed a month
+  double hiring_rate = 0.3;                // share of a shortfall of staff hired a month (whole persons)
+  double firing_rate = 0.15;               // share of an excess of staff shed a month (whole persons)
+  double result_noise = 6.0;               // sd of a month's result as a signal of quality (sd units)
+  double service_learning_effect = 0.5;    // a carrier's services raise a month's signal precision by x(1 + this x service quality)
+  double closing_threshold = -1.0;         // founders close when their expected quality falls below this
+  int closing_min_months = 12;             // months of results before founders decide
   double wage_per_month = 5000.0;          // RMB per head
   double other_costs_per_month = 3000.0;   // RMB
   double skill_learning_outside = 0.005;   // monthly learning towards 1, outside carriers
   double skill_learning_in_carrier = 0.03; // at service quality 1
-  double rd_share = 0.05;                  // share of revenue spent on R&D
   double technology_learning = 0.01;       // monthly technology gain at skill 1 (plus R&D)
   double patent_rate = 0.02;               // monthly patents per unit technology
-  double hazard_scale_months = 90.0;       // log-logistic hazard scale (alpha)
-  double hazard_shape = 0.65;              // log-logistic shape (beta): <=1 falling, >1 hump
+  double hazard_scale_months = 116.7;      // log-logistic hazard scale (alpha)
+  double hazard_shape = 0.6721;            // log-logistic shape (beta): <=1 falling, >1 hump
   double hazard_multiplier = 1.0;          // scales the whole hazard curve
   double talent_skill_threshold = 0.7;     // founder skill that counts as a cultivated talent
   double tech_sme_min_score = 60.0;        // tech-SME evaluation score needed (staff, R&D, IP points)
@@ -214,6 +229,17 @@ struct LeadingFirmParameters {
   double acquisition_min_technology = 0.6;
 };
 
+// A stock-exchange board a firm may list on (sources.md); boards: model/names.hpp.
+struct ListingBoard {
+  bool enabled = false;
+  double min_profit_last_year = 0.0;   // RMB, net profit of the last 12 months
+  double min_profit_two_years = 0.0;   // RMB, net profit of the last 24 months (each year positive)
+  double min_revenue_last_year = 0.0;  // RMB, revenue of the last 12 months
+  int min_years_registered = 3;
+  double listing_probability = 0.3;    // chance a year that an eligible firm lists (queue, review)
+  double relocation_share = 0.1;       // share of listed firms that leave the county at listing
+};
+
 // Exits other than failure.
 struct ExitParameters {
   double relocation_rate = 0.002;           // monthly relocation hazard of a registered firm at the pull scale
@@ -252,6 +278,12 @@ struct ModelParameters {
   IntegrationParameters integration;
   LeadingFirmParameters leading_firms;
   ExitParameters exits;
+  // ChiNext standard 1 (net profit positive in each of the last two years, 50 M RMB together)
+  // and the Beijing Stock Exchange's profit standard (25 M RMB last year); sources.md §E12.
+  std::array<ListingBoard, listing_board_count> listing = {{
+      {true, 0.0, 50e6, 0.0, 3, 0.3, 0.1},
+      {true, 25e6, 0.0, 0.0, 2, 0.3, 0.1},
+  }};
   CarrierDynamics carrier_dynamics;
 };
 

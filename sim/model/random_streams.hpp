@@ -23,6 +23,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -99,6 +100,13 @@ class Stream {
   bool bernoulli(double probability) noexcept { return uniform() < probability; }
   // Uniform on [0, 1) with 32 random bits: enough resolution for yes/no decisions.
   static double uniform32(std::uint32_t bits) noexcept { return bits * 0x1.0p-32; }
+  // Standard Laplace (mean 0, sd 1: scale 1/sqrt(2)) from 32 random bits by inversion: a
+  // tent-shaped density with fat tails (|x| reaches about 15 at the extreme bits).
+  static double laplace32(std::uint32_t bits) noexcept {
+    const double u = (static_cast<double>(bits) + 0.5) * 0x1.0p-32;  // (0, 1)
+    constexpr double scale = 0.70710678118654752;
+    return u < 0.5 ? scale * std::log(2.0 * u) : -scale * std::log(2.0 * (1.0 - u));
+  }
   // Out of line on purpose: with a phase per file, GCC inlines the ziggurat into each phase's
   // loop, which runs more instructions than one shared copy (callgrind on bench/large.toml).
   [[gnu::noinline]] double normal(double mean = 0.0, double sd = 1.0) {

@@ -215,6 +215,15 @@ ModelSetup resolve(const ModelParameters& parameters) {
     }
     setup.targets.push_back(resolved);
   }
+  for (std::size_t b = 0; b < parameters.listing.size(); ++b) {
+    const ListingBoard& board = parameters.listing[b];
+    if (board.enabled && board.min_profit_last_year <= 0.0 && board.min_profit_two_years <= 0.0 && board.min_revenue_last_year <= 0.0) {
+      const std::string name = listing_board_names[b];
+      throw ResolveError("listing." + name + ".enabled", "",
+                         "listing board '" + name + "' is enabled with no threshold: set listing." + name +
+                             ".min_profit_last_year, min_profit_two_years or min_revenue_last_year above 0 (sources.md §E12), or enabled = false");
+    }
+  }
   setup.hazard_by_age.resize(static_cast<std::size_t>(setup.months) + 64);
   for (std::size_t age = 0; age < setup.hazard_by_age.size(); ++age) {
     setup.hazard_by_age[age] = monthly_hazard(parameters.dynamics, static_cast<double>(age));

@@ -15,8 +15,8 @@ namespace incubsim::model {
 enum class Stage : std::int8_t { outside = 0, nursery = 1, incubator = 2, accelerator = 3, park = 4 };
 inline constexpr int stage_count = static_cast<int>(stage_names.size());
 
-enum class Status : std::int8_t { active = 0, failed = 1, relocated = 2, acquired = 3 };
-inline constexpr int status_count = 4;
+enum class Status : std::int8_t { active = 0, failed = 1, relocated = 2, acquired = 3, listed = 4 };
+inline constexpr int status_count = 5;
 
 // Event kinds are part of the results file (labels/event_kinds): append only.
 enum class EventKind : std::uint8_t {
@@ -38,8 +38,10 @@ enum class EventKind : std::uint8_t {
   case_by_case_support = 15,  // value: RMB granted
   talent_joined = 16,     // a programme talent joined the venture
   carrier_level_changed = 17, // value: new level (0 none .. 3 national)
+  failure_closure = 18,   // the founders decided to close (value: their expected quality)
+  listing = 19,           // listed on a stock-exchange board (value: board index, model/names.hpp); left the population
 };
-inline constexpr int event_kind_count = 18;
+inline constexpr int event_kind_count = 20;
 
 const char* stage_name(int stage);
 const char* status_name(int status);
@@ -63,6 +65,7 @@ struct Venture {
   bool ever_high_tech = false;
   bool case_by_case_supported = false;
   bool recruited_direct = false;         // may enter its source's direct stage without criteria
+  bool production = false;               // needs production space (sector.production_share)
   std::uint8_t funding_rounds = 0;
   std::uint8_t direct_stage = 0;         // earliest kind it applies to (0 nursery .. 3 park)
   std::int16_t loan_months_left = 0;
@@ -72,6 +75,7 @@ struct Venture {
   std::int16_t carrier = -1;            // index into RunState::carriers, -1 when outside
   std::int16_t tech_sme_until = -1;     // certified through this month index (-1: never)
   std::int16_t high_tech_until = -1;
+  std::int16_t exit_month = -1;         // month it left the population, -1 while active
   std::uint16_t headcount = 1;
   std::uint16_t patents = 0;
   float quality = 0.0F;      // latent, never observed directly
@@ -86,6 +90,12 @@ struct Venture {
   float rd_intensity = 0.0F; // R&D spending as a share of revenue
   float st_staff_share = 0.0F;       // science-and-technology staff share of employees
   float high_tech_product_share = 0.0F; // high-tech products' share of revenue (before technology)
+  float entry_skill = 0.0F;  // founder skill at entry (for /ventures)
+  float opportunity = 0.0F;  // monthly log-growth its growth opportunities add; runs out (§7.5)
+  float belief = 0.0F;       // founders' expected latent quality (posterior mean, §7.10)
+  float belief_precision = 1.0F;  // its precision (1 / variance)
+  float profit_this_year = 0.0F;  // RMB, net profit since the last listing review (December)
+  float profit_last_year = 0.0F;  // RMB, net profit of the 12 months before that
 };
 
 struct CarrierState {
@@ -112,6 +122,9 @@ struct FlowCounters {
   int evictions = 0;
   int failures_cash = 0;
   int failures_hazard = 0;
+  int failures_closure = 0;  // founders decided to close
+  int listings = 0;
+  int clamps_bound = 0;      // times a cap of the model bound (headcount, patents, funding rounds)
   int registrations = 0;
   double rent_subsidy_spending = 0.0;
   double operator_spending = 0.0;
@@ -197,6 +210,9 @@ struct CumulativeCounters {
   int high_tech = 0;
   int relocations = 0;
   int acquisitions = 0;
+  int listings = 0;
+  int clamps_bound = 0;
+  double jobs_listed = 0.0;  // headcount at listing of listed firms that stayed in the county
   double funding_raised = 0.0;
   double public_spending = 0.0;
 };
@@ -210,14 +226,17 @@ struct Applicant {
 };
 
 // A venture's routine draws for one month, taken from one stream (Purpose::monthly) at the
-// start of growth_and_cash so the phases after it need no stream of their own: one block of
-// four 32-bit uniforms, then the revenue shock from the same stream.
+// start of growth_and_cash so the phases after it need no stream of their own: two blocks of
+// four 32-bit numbers.
 struct MonthlyDraws {
-  double revenue_shock = 0.0;  // standard normal (drawn only for firms already selling)
   double first_sale = 0.0;  // uniform [0,1), 32 random bits
   double patent = 0.0;
   double registration = 0.0;
   double failure = 0.0;
+  double revenue_shock = 0.0;      // standard Laplace (mean 0, sd 1)
+  double opportunity_arrival = 0.0;// uniform
+  double opportunity_size = 0.0;   // standard Laplace
+  double hiring = 0.0;             // uniform, rounds hiring and firing to whole persons
 };
 
 struct RunState {

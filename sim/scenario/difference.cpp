@@ -30,7 +30,7 @@ std::string citation_for(const std::string& key, model::ModelParameters& paramet
     const auto* text = found ? std::get_if<std::string*>(&found->field) : nullptr;
     return text != nullptr ? **text : std::string();
   }
-  const std::string section = parts.size() == 3 && parts[0] == "stage" ? parts[0] + "." + parts[1] : parts.front();
+  const std::string section = parts.size() == 3 && (parts[0] == "stage" || parts[0] == "listing") ? parts[0] + "." + parts[1] : parts.front();
   for (const auto& [name, citation] : sections) {
     if (name == section) return citation;
   }

@@ -19,12 +19,20 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> stage_kinds(model::carrier_kind_names.begin(), model::carrier_kind_names.end());
+const std::vector<std::string> listing_boards(model::listing_board_names.begin(), model::listing_board_names.end());
+
+// Sections of named tables, [stage.<kind>] and [listing.<board>], with the names they accept.
+const std::vector<std::pair<std::string, const std::vector<std::string>*>>& nested_sections() {
+  static const std::vector<std::pair<std::string, const std::vector<std::string>*>> sections = {
+      {"stage", &stage_kinds}, {"listing", &listing_boards}};
+  return sections;
+}
 
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> all = {"extends"};
     for (const auto& section : plain_sections()) all.push_back(section);
-    for (const std::string name : {"stage", "citations", "sector", "source", "operator", "carrier", "target", "schedule", "uncertainty"}) all.push_back(name);
+    for (const std::string name : {"stage", "listing", "citations", "sector", "source", "operator", "carrier", "target", "schedule", "uncertainty"}) all.push_back(name);
     return all;
   }();
   return keys;
@@ -428,19 +436,22 @@ model::ModelParameters read_parameters(const toml::table& root, const std::strin
         continue;
       }
       read_table(*node.as_table(), name, registry.scalars, parameters, file, problems, false);
-    } else if (name == "stage") {
-      const toml::table* stages = node.as_table();
-      if (stages == nullptr) {
-        problems.add(where, name, "expected tables [stage.<kind>]");
+    } else if (name == "stage" || name == "listing") {
+      const std::vector<std::string>& names = name == "stage" ? stage_kinds : listing_boards;
+      const std::string what = name == "stage" ? "kind" : "board";
+      const toml::table* tables = node.as_table();
+      if (tables == nullptr) {
+        problems.add(where, name, "expected tables [" + name + ".<" + what + ">]");
         continue;
       }
-      for (const auto& [kind, rules] : *stages) {
-        const std::string kind_name(kind.str());
-        if (std::find(stage_kinds.begin(), stage_kinds.end(), kind_name) == stage_kinds.end() || !rules.is_table()) {
-          problems.add(location_of(rules, file), "stage." + kind_name, "unknown stage '" + kind_name + "'" + did_you_mean(kind_name, stage_kinds));
+      for (const auto& [element, rules] : *tables) {
+        const std::string element_name(element.str());
+        if (std::find(names.begin(), names.end(), element_name) == names.end() || !rules.is_table()) {
+          problems.add(location_of(rules, file), name + "." + element_name,
+                       "unknown " + (name == "stage" ? std::string("stage") : std::string("listing board")) + " '" + element_name + "'" + did_you_mean(element_name, names));
           continue;
         }
-        read_table(*rules.as_table(), "stage." + kind_name, registry.scalars, parameters, file, problems, false);
+        read_table(*rules.as_table(), name + "." + element_name, registry.scalars, parameters, file, problems, false);
       }
     } else if (name == "citations") {
       const toml::table* citations = node.as_table();
@@ -836,7 +847,9 @@ toml::table uncertainty_table(const std::vector<UncertainRange>& ranges) {
 std::vector<std::pair<std::string, std::string>> section_citations(const toml::table& merged) {
   std::vector<std::pair<std::string, std::string>> citations;
   std::vector<std::string> sections = plain_sections();
-  for (const auto& kind : stage_kinds) sections.push_back("stage." + kind);
+  for (const auto& [nested, names] : nested_sections()) {
+    for (const auto& element : *names) sections.push_back(nested + "." + element);
+  }
   for (const std::string& section : sections) {
     const toml::table* from = &merged;
     for (const auto& part : split_key(section)) from = from ? from->get_as<toml::table>(part) : nullptr;
@@ -887,7 +900,7 @@ const std::vector<std::string>& plain_sections() {
     std::vector<std::string> found;
     for (const auto& binding : parameter_registry().scalars) {
       const std::string section = binding.spec.key.substr(0, binding.spec.key.find('.'));
-      if (section != "stage" && std::find(found.begin(), found.end(), section) == found.end()) found.push_back(section);
+      if (section != "stage" && section != "listing" && std::find(found.begin(), found.end(), section) == found.end()) found.push_back(section);
     }
     return found;
   }();

@@ -130,19 +130,27 @@ ParameterRegistry make_registry() {
   dynamics(&D::registration_probability, real, "registration_probability", "1/month", 0, 1, assumption, "Monthly chance that a team outside carriers registers as a firm.");
   dynamics(&D::carrier_registration_boost, real, "carrier_registration_boost", "factor", 0, 100, assumption, "Registration odds inside a carrier are multiplied by (1 + this).");
   dynamics(&D::first_revenue, real, "first_revenue", "RMB/month", 0, 1e9, assumption, "Monthly revenue when a firm of average quality first sells (scaled by exp(0.5 quality)).");
-  dynamics(&D::revenue_growth, real, "revenue_growth", "1/month", -1, 1, assumption, "Baseline monthly log-growth of revenue.");
-  dynamics(&D::quality_growth_effect, real, "quality_growth_effect", "1/month per sd", -1, 1, assumption, "Extra monthly log-growth per standard deviation of latent quality.");
-  dynamics(&D::skill_growth_effect, real, "skill_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth at founder skill 1.");
-  dynamics(&D::technology_growth_effect, real, "technology_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth at technology level 1.");
+  dynamics(&D::revenue_growth, real, "revenue_growth", "1/month", -1, 1, assumption, "Monthly log-growth of revenue of a mature firm, once its growth opportunities have run out (added to the sector's market growth).");
+  dynamics(&D::opportunity_initial, real, "opportunity_initial", "1/month", -1, 1, "young firms grow fastest, then growth falls with age (Haltiwanger, Jarmin & Miranda 2013; sources.md §E13); size: assumption", "Monthly log-growth a new seller's opportunities add at founding (average founders); it runs out at `opportunity_decay`.");
+  dynamics(&D::quality_growth_effect, real, "quality_growth_effect", "1/month", -1, 1, assumption, "Added to a new seller's initial opportunity per standard deviation of latent quality; runs out with it.");
+  dynamics(&D::skill_growth_effect, real, "skill_growth_effect", "1/month", -1, 1, assumption, "Added to a new seller's initial opportunity at founder skill 1; runs out with it.");
+  dynamics(&D::technology_growth_effect, real, "technology_growth_effect", "1/month", -1, 1, assumption, "Added to a new seller's initial opportunity at technology level 1; runs out with it.");
   dynamics(&D::service_growth_effect, real, "service_growth_effect", "1/month", -1, 1, assumption, "Extra monthly log-growth inside a carrier whose operator's service quality is 1.");
-  dynamics(&D::revenue_volatility, real, "revenue_volatility", "1/sqrt(month)", 0, 5, assumption, "Standard deviation of the monthly log-revenue shock.");
+  dynamics(&D::opportunity_decay, real, "opportunity_decay", "share/month", 0, 1, "growth opportunities run out: up or out (sources.md §E13); rate: assumption", "Share of a venture's growth opportunity that runs out each month.");
+  dynamics(&D::opportunity_arrival, real, "opportunity_arrival", "1/month", 0, 1, "tent-shaped growth rates (Stanley et al. 1996; Bottazzi & Secchi 2006; sources.md §E13); rate: assumption", "Monthly chance that a new opportunity (or the loss of one) arrives and shifts the venture's growth.");
+  dynamics(&D::opportunity_size, real, "opportunity_size", "1/month", 0, 1, "tent-shaped growth rates (sources.md §E13); size: assumption", "Standard deviation of the monthly log-growth a new opportunity adds (Laplace, either sign).");
+  dynamics(&D::revenue_volatility, real, "revenue_volatility", "1/sqrt(month)", 0, 1, "tent-shaped growth rates (sources.md §E13); size: assumption", "Standard deviation of the monthly log-revenue shock (Laplace: tent-shaped, fat-tailed).");
   dynamics(&D::revenue_per_employee, real, "revenue_per_employee", "RMB/month", 1, 1e9, assumption, "Monthly revenue that sustains one job; sets the target headcount.");
-  dynamics(&D::headcount_adjustment, real, "headcount_adjustment", "share/month", 0, 1, assumption, "Share of the gap to the target headcount closed each month.");
+  dynamics(&D::hiring_rate, real, "hiring_rate", "share/month", 0, 1, "headcount moves in whole persons and small firms do hire (sources.md §E13); rate: assumption", "Share of a staff shortfall (target headcount minus headcount) hired each month, in whole persons (stochastic rounding).");
+  dynamics(&D::firing_rate, real, "firing_rate", "share/month", 0, 1, assumption, "Share of a staff excess (more than one person above target) shed each month, in whole persons (stochastic rounding).");
+  dynamics(&D::result_noise, real, "result_noise", "sd", 0.05, 100, "founders learn their quality from results (Jovanovic 1982; sources.md §E13); size: assumption", "Standard deviation of a month's result as a signal of the venture's latent quality; larger: founders learn more slowly.");
+  dynamics(&D::service_learning_effect, real, "service_learning_effect", "factor", 0, 10, "matched-control studies find small or no effects of incubation (sources.md §E11); size: assumption", "A carrier's services multiply the precision of a month's signal by (1 + this x service quality); 0: no effect on learning.");
+  dynamics(&D::closing_threshold, real, "closing_threshold", "sd", -10, 10, "exit when expected efficiency falls below a threshold (Jovanovic 1982; sources.md §E13); value: assumption", "Founders close the venture when their expected latent quality falls below this.");
+  dynamics(&D::closing_min_months, integer, "closing_min_months", "months", 0, 1200, assumption, "Months of results before founders may decide to close.");
   dynamics(&D::wage_per_month, real, "wage_per_month", "RMB/month", 0, 1e7, assumption, "Monthly cost of one employee of a registered firm.");
   dynamics(&D::other_costs_per_month, real, "other_costs_per_month", "RMB/month", 0, 1e8, assumption, "Monthly costs other than wages and rent (teams pay only these).");
   dynamics(&D::skill_learning_outside, real, "skill_learning_outside", "share/month", 0, 1, assumption, "Monthly closing of the gap between founder skill and 1, outside carriers.");
   dynamics(&D::skill_learning_in_carrier, real, "skill_learning_in_carrier", "share/month", 0, 1, assumption, "Monthly skill learning inside a carrier, at operator service quality 1.");
-  dynamics(&D::rd_share, real, "rd_share", "share of revenue", 0, 1, assumption, "Share of revenue spent on R&D; raises technology.");
   dynamics(&D::technology_learning, real, "technology_learning", "share/month", 0, 1, assumption, "Monthly technology gain at founder skill 1 (towards 1).");
   dynamics(&D::patent_rate, real, "patent_rate", "patents/month", 0, 10, assumption, "Monthly chance of a new patent at technology 1 (registered firms).");
   dynamics(&D::hazard_scale_months, real, "hazard_scale_months", "months", 1, 10000, calibrated_bls, "Scale alpha of the log-logistic failure hazard: half of ventures would survive alpha months from the hazard alone.");
@@ -275,6 +283,29 @@ ParameterRegistry make_registry() {
     s.push_back(stage(&StageRules::min_revenue, real, "min_revenue", "RMB/month", 0, 1e12, assumption, "Graduation needs this monthly revenue (MOST's national rule is 10 M RMB over two years; county carriers set their own)."));
     s.push_back(stage(&StageRules::min_headcount, integer, "min_headcount", "persons", 0, 65535, assumption, "Graduation needs this headcount."));
     s.push_back(stage(&StageRules::application_probability, real, "application_probability", "1/month", 0, 1, assumption, "Monthly chance that an eligible venture applies to a carrier of this kind."));
+    s.push_back(stage(&StageRules::requires_production, ValueType::boolean, "requires_production", "", -infinity, infinity, k == 2 ? "sources.md §P6: the accelerator is standard factory space for scale production" : assumption,
+                      "Only ventures that need production space (`sector.production_share`) apply to carriers of this kind; the others skip it."));
+  }
+
+  // [listing.<board>]
+  for (std::size_t b = 0; b < model::listing_board_names.size(); ++b) {
+    const std::string prefix = std::string("listing.") + model::listing_board_names[b];
+    auto board = [b, prefix](auto member, ValueType type, std::string name, std::string unit, double min, double max, std::string provenance, std::string meaning) {
+      FieldBinding<M> binding;
+      binding.name = name;
+      binding.spec = ParameterSpec{prefix + "." + name, type, std::move(unit), "", min, max, {}, std::move(provenance), std::move(meaning)};
+      binding.field = [member, b](M& m) -> FieldRef { return &(m.listing[b].*member); };
+      return binding;
+    };
+    using L = model::ListingBoard;
+    const char* const rules = b == 0 ? "ChiNext listing rules (2020 registration system; sources.md §E12)" : "Beijing Stock Exchange listing rules (2021; sources.md §E12)";
+    s.push_back(board(&L::enabled, ValueType::boolean, "enabled", "", -infinity, infinity, assumption, "Firms of the county may list on this board (a rare exit)."));
+    s.push_back(board(&L::min_profit_last_year, real, "min_profit_last_year", "RMB", 0, 1e13, rules, "Net profit of the last 12 months needed (0: no such rule)."));
+    s.push_back(board(&L::min_profit_two_years, real, "min_profit_two_years", "RMB", 0, 1e13, rules, "Net profit of the last 24 months needed, each 12 months positive (0: no such rule)."));
+    s.push_back(board(&L::min_revenue_last_year, real, "min_revenue_last_year", "RMB", 0, 1e13, rules, "Revenue of the last 12 months needed (0: no such rule)."));
+    s.push_back(board(&L::min_years_registered, integer, "min_years_registered", "years", 0, 100, rules, "Years since registration needed (a track record)."));
+    s.push_back(board(&L::listing_probability, real, "listing_probability", "1/year", 0, 1, assumption, "Chance a year that an eligible firm lists (preparation, the queue and the review)."));
+    s.push_back(board(&L::relocation_share, real, "relocation_share", "share", 0, 1, assumption, "Share of listed firms that leave the county at listing; the others' jobs stay counted in the county."));
   }
   fill_defaults(s, M{});
 
@@ -287,6 +318,12 @@ ParameterRegistry make_registry() {
   sector.push_back(make_binding<SectorParameters>("sector", "name", &SectorParameters::name, ValueType::text, "", -infinity, infinity, "", "Display name."));
   sector.push_back(make_binding<SectorParameters>("sector", "share", &SectorParameters::share, real, "weight", 0, 1e9, assumption, "Relative weight of the sector among potential entrants."));
   sector.push_back(make_binding<SectorParameters>("sector", "market_growth", &SectorParameters::market_growth, real, "1/month", -1, 1, assumption, "Monthly log-growth of revenue from the sector's market."));
+  sector.push_back(make_binding<SectorParameters>("sector", "rd_intensity_mean", &SectorParameters::rd_intensity_mean, real, "share of revenue", 0, 0.5, assumption, "Mean R&D spending of the sector's ventures as a share of revenue; each draws its own, max(0, mean x (1 + 0.4 z))."));
+  sector.push_back(make_binding<SectorParameters>("sector", "cost_of_sales_share", &SectorParameters::cost_of_sales_share, real, "share of revenue", 0, 0.95, assumption, "Materials and goods bought in, as a share of revenue (1 - gross margin)."));
+  sector.push_back(make_binding<SectorParameters>("sector", "capital_intensity", &SectorParameters::capital_intensity, real, "factor", 0, 50, assumption, "Factor on `dynamics.other_costs_per_month` (equipment, premises) for the sector's registered firms."));
+  sector.push_back(make_binding<SectorParameters>("sector", "growth_factor", &SectorParameters::growth_factor, real, "factor", 0, 10, assumption, "Factor on the growth opportunities of the sector's ventures (initial, and those that arrive later)."));
+  sector.push_back(make_binding<SectorParameters>("sector", "hazard_factor", &SectorParameters::hazard_factor, real, "factor", 0, 20, assumption, "Factor on the residual failure hazard of the sector's ventures."));
+  sector.push_back(make_binding<SectorParameters>("sector", "production_share", &SectorParameters::production_share, real, "share", 0, 1, assumption, "Share of the sector's ventures that need production space (only they enter a carrier kind with `requires_production`)."));
   add_citation_field(r.sector);
   fill_defaults(sector, SectorParameters{});
 

@@ -19,7 +19,7 @@ const std::vector<std::string>& schedulable_tables() {
     for (const auto& section : plain_sections()) {
       if (section != "simulation" && section != "scenario") found.push_back(section);
     }
-    for (const std::string name : {"stage", "sector", "source", "operator", "carrier"}) found.push_back(name);
+    for (const std::string name : {"stage", "listing", "sector", "source", "operator", "carrier"}) found.push_back(name);
     return found;
   }();
   return tables;

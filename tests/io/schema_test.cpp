@@ -170,6 +170,7 @@ TEST_CASE("Every member of a stored struct has its registry column", "[io][schem
   // A member added to a struct without its line in sim/io/schema.cpp would never reach the file.
   CHECK(member_count<EventRecord>() == schema::event_columns().size());
   CHECK(member_count<TrajectoryRecord>() == schema::trajectory_columns().size());
+  CHECK(member_count<VentureRecord>() == schema::venture_columns().size());
   CHECK(member_count<TargetInfo>() == schema::target_columns().size());
   CHECK(member_count<CarrierInfo>() == schema::carrier_columns().size());
   CHECK(member_count<UncertaintyInfo>() == schema::uncertainty_columns().size());
@@ -177,9 +178,9 @@ TEST_CASE("Every member of a stored struct has its registry column", "[io][schem
   CHECK(member_count<OutcomeSummary>() == schema::outcome_columns().size());
   CHECK(member_count<ComparisonRow>() == schema::comparison_columns().size());
   CHECK(member_count<RobustnessRow>() == schema::robustness_summary_columns().size());
-  // RunOutput also holds the run's indicators, target results, events and trajectories, which
-  // have datasets of their own.
-  CHECK(member_count<RunOutput>() == schema::run_columns().size() + 4);
+  // RunOutput also holds the run's indicators, target results, events, trajectories and venture
+  // rows, which have datasets of their own.
+  CHECK(member_count<RunOutput>() == schema::run_columns().size() + 5);
 }
 
 TEST_CASE("The writer's datasets of each registry table are exactly the registry's columns", "[io][schema]") {

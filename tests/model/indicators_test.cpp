@@ -15,7 +15,7 @@ namespace {
 
 model::ModelSetup two_carrier_setup() {
   model::ModelParameters p;
-  p.sectors.push_back({"general", "General", 1.0, 0.0, ""});
+  p.sectors.push_back(model::SectorParameters{.id = "general", .name = "General", .share = 1.0});
   model::SourceParameters source;
   source.id = "talent";
   p.sources.push_back(source);

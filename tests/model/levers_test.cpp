@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <tbb/parallel_for.h>
 #include <vector>
@@ -253,4 +254,89 @@ TEST_CASE("Lever: research-institute operators transfer technology", "[model][le
 TEST_CASE("Lever: selecting on ability to pay admits weaker ventures", "[model][lever]") {
   check_decreases(paired_effect({"operator.base-operator.objective=ability-to-pay"}, {"operator.base-operator.objective=quality"},
                                 "admitted_quality_sum", Measure::mean_per_admission));
+}
+
+namespace {
+
+// Mean over replications of a statistic of the pair of runs (on, off) recorded at level events,
+// with its 95% interval.
+template <class Statistic>
+Effect paired_event_effect(const std::vector<std::string>& on, const std::vector<std::string>& off, Statistic statistic) {
+  const scenario::Scenario with = scenario::load_scenario(levers, on);
+  const scenario::Scenario without = scenario::load_scenario(levers, off);
+  std::vector<double> difference(replications);
+  tbb::parallel_for(0, replications, [&](int r) {
+    const engine::RunSpec spec{static_cast<std::uint32_t>(r), 0, static_cast<std::uint32_t>(r), seed};
+    const io::RunOutput a = engine::simulate_run(with.setup, spec, io::RecordLevel::events);
+    const io::RunOutput b = engine::simulate_run(without.setup, spec, io::RecordLevel::events);
+    difference[static_cast<std::size_t>(r)] = statistic(a, b);
+  });
+  double mean = 0.0;
+  for (double d : difference) mean += d;
+  mean /= replications;
+  double variance = 0.0;
+  for (double d : difference) variance += (d - mean) * (d - mean);
+  variance /= replications - 1;
+  const double half = 1.9720 * std::sqrt(variance / replications);
+  return {mean, mean - half, mean + half};
+}
+
+// Ventures closed by their founders in both runs of a pair, matched by their stable id (the
+// same potential entrant in both): the mean of (closure month in `a` - closure month in `b`);
+// 0 when none closed in both.
+double closure_delay(const io::RunOutput& a, const io::RunOutput& b) {
+  auto closure_months = [](const io::RunOutput& run) {
+    std::map<std::uint64_t, int> months;
+    for (const io::EventRecord& event : run.events)
+      if (event.kind == static_cast<std::uint8_t>(model::EventKind::failure_closure))
+        months[run.venture_rows.at(event.venture).id] = event.month;
+    return months;
+  };
+  const std::map<std::uint64_t, int> in_b = closure_months(b);
+  double delay = 0.0;
+  double pairs = 0.0;
+  for (const auto& [id, month] : closure_months(a)) {
+    const auto found = in_b.find(id);
+    if (found == in_b.end()) continue;
+    delay += month - found->second;
+    pairs += 1.0;
+  }
+  return pairs > 0.0 ? delay / pairs : 0.0;
+}
+
+// Closures by founders' decision in the first `months` months: a minus b.
+auto closures_by(int months) {
+  return [months](const io::RunOutput& a, const io::RunOutput& b) {
+    auto count = [months](const io::RunOutput& run) {
+      double closures = 0.0;
+      for (const io::EventRecord& event : run.events)
+        if (event.kind == static_cast<std::uint8_t>(model::EventKind::failure_closure) && event.month < months) closures += 1.0;
+      return closures;
+    };
+    return count(a) - count(b);
+  };
+}
+
+}  // namespace
+
+TEST_CASE("Lever: noisier results delay founders' decision to close", "[model][lever]") {
+  // Founders learn their quality from noisier monthly results more slowly (docs/odd.md §7.10).
+  const std::vector<std::string> noisy = {"dynamics.result_noise=12"};
+  const std::vector<std::string> clear = {"dynamics.result_noise=4"};
+  check_decreases(paired_event_effect(noisy, clear, closures_by(24)));
+  check_increases(paired_event_effect(noisy, clear, closure_delay));  // the same ventures close later
+}
+
+TEST_CASE("Lever: a higher closing threshold closes more ventures, earlier", "[model][lever]") {
+  const std::vector<std::string> high = {"dynamics.closing_threshold=-0.5"};
+  const std::vector<std::string> low = {"dynamics.closing_threshold=-1.5"};
+  check_increases(paired_effect(high, low, "exits_failure_closure", Measure::sum));
+  check_increases(paired_event_effect(high, low, closures_by(18)));
+  check_decreases(paired_event_effect(high, low, closure_delay));  // the same ventures close earlier
+}
+
+TEST_CASE("Lever: carriers' services speed up founders' learning", "[model][lever]") {
+  // With services that sharpen the monthly signal, weak residents close sooner (and more of them).
+  check_increases(paired_effect({"dynamics.service_learning_effect=3"}, {"dynamics.service_learning_effect=0"},
+                                "exits_failure_closure", Measure::sum));
 }

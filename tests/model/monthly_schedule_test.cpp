@@ -85,6 +85,8 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
   const int outside_column = column("ventures_outside");
   const int failures_cash = column("exits_failure_cash");
   const int failures_hazard = column("exits_failure_hazard");
+  const int failures_closure = column("exits_failure_closure");
+  const int listings_column = column("listings");
   const int failures_cumulative = column("failures_cumulative");
   const int relocations_column = column("relocations");
   const int acquisitions_column = column("acquisitions");
@@ -98,6 +100,7 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
     std::vector<std::array<int, model::stage_count>> stages(static_cast<std::size_t>(months), std::array<int, model::stage_count>{});
     std::vector<int> active(static_cast<std::size_t>(months), 0), failed(static_cast<std::size_t>(months), 0);
     std::vector<int> relocated(static_cast<std::size_t>(months), 0), acquired(static_cast<std::size_t>(months), 0);
+    std::vector<int> listed(static_cast<std::size_t>(months), 0);
     std::vector<std::vector<int>> residents(static_cast<std::size_t>(months), std::vector<int>(setup.carriers.size(), 0));
     int previous_month = 0;
     for (const io::TrajectoryRecord& row : run.trajectories) {
@@ -132,6 +135,7 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
         if (row.status == static_cast<std::int8_t>(Status::failed)) failed[m] += 1;
         if (row.status == static_cast<std::int8_t>(Status::relocated)) relocated[m] += 1;
         if (row.status == static_cast<std::int8_t>(Status::acquired)) acquired[m] += 1;
+        if (row.status == static_cast<std::int8_t>(Status::listed)) listed[m] += 1;
       }
     }
     // Every venture that ever existed was recorded, and one that stops being recorded exited.
@@ -145,9 +149,10 @@ TEST_CASE("Trajectories: each venture once a month while active, stocks match th
       const auto mm = static_cast<std::size_t>(m);
       CHECK(active[mm] == value(m, active_column));
       for (int s = 0; s < model::stage_count; ++s) CHECK(stages[mm][static_cast<std::size_t>(s)] == value(m, outside_column + s));
-      CHECK(failed[mm] == value(m, failures_cash) + value(m, failures_hazard));
+      CHECK(failed[mm] == value(m, failures_cash) + value(m, failures_closure) + value(m, failures_hazard));
       CHECK(relocated[mm] == value(m, relocations_column));
       CHECK(acquired[mm] == value(m, acquisitions_column));
+      CHECK(listed[mm] == value(m, listings_column));
       cumulative_failures += failed[mm];
       CHECK(cumulative_failures == value(m, failures_cumulative));
       for (std::size_t c = 0; c < setup.carriers.size(); ++c) {
@@ -174,6 +179,8 @@ TEST_CASE("Events: flows rebuilt from events equal the indicators", "[model]") {
   const int entries = column("entries_grassroots");
   const int failures_cash = column("exits_failure_cash");
   const int failures_hazard = column("exits_failure_hazard");
+  const int failures_closure = column("exits_failure_closure");
+  const int listings = column("listings");
   const int initial = initial_residents(setup);
   REQUIRE(initial > 0);  // both scenarios start with resident firms
   for (const io::RunOutput& run : simulated.runs) {
@@ -202,7 +209,7 @@ TEST_CASE("Events: flows rebuilt from events equal the indicators", "[model]") {
 
     struct Month {
       std::array<int, model::carrier_kind_count> admissions{}, graduations{};
-      int evictions = 0, registrations = 0, entries = 0, failures_cash = 0, failures_hazard = 0;
+      int evictions = 0, registrations = 0, entries = 0, failures_cash = 0, failures_hazard = 0, failures_closure = 0, listings = 0;
     };
     std::vector<Month> flows(static_cast<std::size_t>(months));
     int previous_month = 0;
@@ -231,6 +238,8 @@ TEST_CASE("Events: flows rebuilt from events equal the indicators", "[model]") {
         case EventKind::eviction: month.evictions += 1; break;
         case EventKind::failure_cash: month.failures_cash += 1; break;
         case EventKind::failure_hazard: month.failures_hazard += 1; break;
+        case EventKind::failure_closure: month.failures_closure += 1; break;
+        case EventKind::listing: month.listings += 1; break;
         default: break;
       }
     }
@@ -250,6 +259,8 @@ TEST_CASE("Events: flows rebuilt from events equal the indicators", "[model]") {
       CHECK(month.entries == value(m, entries) + value(m, entries + 1) + value(m, entries + 2) + value(m, entries + 3));
       CHECK(month.failures_cash == value(m, failures_cash));
       CHECK(month.failures_hazard == value(m, failures_hazard));
+      CHECK(month.failures_closure == value(m, failures_closure));
+      CHECK(month.listings == value(m, listings));
     }
   }
 }

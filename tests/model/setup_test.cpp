@@ -15,7 +15,7 @@ model::ModelParameters minimal() {
   model::ModelParameters p;
   p.simulation.start = "2021-07";
   p.simulation.horizon_months = 18;
-  p.sectors.push_back({"general", "General", 1.0, 0.0, ""});
+  p.sectors.push_back(model::SectorParameters{.id = "general", .name = "General", .share = 1.0});
   model::SourceParameters source;
   source.id = "grassroots";
   source.potential_per_month = 4.0;
@@ -46,7 +46,7 @@ TEST_CASE("parse_year_month accepts YYYY-MM only", "[model]") {
 
 TEST_CASE("resolve turns names and months into indices", "[model]") {
   model::ModelParameters p = minimal();
-  p.sectors.push_back({"tech", "Tech", 3.0, 0.0, ""});
+  p.sectors.push_back(model::SectorParameters{.id = "tech", .name = "Tech", .share = 3.0});
   p.carriers[0].sectors = {"tech"};
   const model::ModelSetup setup = model::resolve(p);
   CHECK(setup.months == 18);

@@ -202,7 +202,7 @@ TEST_CASE("parameter_values lists every scalar, then every element field", "[sce
 
   const std::map<std::string, std::string> by_key(values.begin(), values.end());
   CHECK(by_key.size() == values.size());  // no key twice
-  CHECK(by_key.at("dynamics.hazard_shape") == "0.65");
+  CHECK(by_key.at("dynamics.hazard_shape") == "0.6721");
   CHECK(by_key.at("simulation.horizon_months") == "24");
   CHECK(by_key.at("simulation.start") == "'2021-01'");
   CHECK(by_key.at("stage.incubator.min_skill") == "0.35");

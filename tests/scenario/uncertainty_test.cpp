@@ -92,7 +92,7 @@ TEST_CASE("Declared ranges load with their bounds, scale, type, value, source an
   CHECK(shape.high == 1.6);
   CHECK(shape.log_scale);
   CHECK_FALSE(shape.integer);
-  CHECK(shape.value == 0.65);
+  CHECK(shape.value == 0.6721);  // the registry default (the BLS fit)
   CHECK(shape.source == "calibrated (test)");
   CHECK(shape.line == 12);
 
@@ -348,9 +348,9 @@ TEST_CASE("A range without a source is rejected", "[uncertainty]") {
 
 TEST_CASE("A range that does not hold the scenario's own value is rejected", "[uncertainty]") {
   TempDir dir;
-  // small.toml's hazard_shape is the registry default, 0.65.
+  // small.toml's hazard_shape is the registry default, 0.6721.
   expect_problem(with_ranges(dir, "outside", "\"dynamics.hazard_shape\" = { low = 1.0, high = 2.0, source = \"assumption\" }\n"), 3,
-                 "dynamics.hazard_shape", {"own value 0.65", "outside the range [1, 2]"});
+                 "dynamics.hazard_shape", {"own value 0.6721", "outside the range [1, 2]"});
   // The value after an override (--set) counts.
   const Problem problem = the_problem(ranges, {"integration.reserved_share=0.5"});
   CHECK(problem.key == "integration.reserved_share");

@@ -50,6 +50,8 @@ void gather_applications(RunState& state, const MonthContext& context, const Ope
   // would apply with the stage's application probability.
   const bool count_unserved = setup.has_demand_carriers;
   auto unserved = [&](int kind) { state.flows.unserved[static_cast<std::size_t>(kind)] += stages[static_cast<std::size_t>(kind)].application_probability * aware; };
+  // Factory space (a kind with requires_production) takes only ventures that need production space.
+  auto admits = [&](const Venture& v, int kind) { return v.production || !stages[static_cast<std::size_t>(kind)].requires_production; };
   auto eligible_by_age = [&](const Venture& v, int kind) {
     const StageRules& rules = stages[static_cast<std::size_t>(kind)];
     return v.graduate_ready || rules.max_entry_age_months == 0 || venture_age(v, context.month) <= rules.max_entry_age_months;
@@ -60,7 +62,8 @@ void gather_applications(RunState& state, const MonthContext& context, const Ope
     int choices = 0;
     if (v.stage != Stage::outside) {
       if (!v.graduate_ready) continue;
-      kind = static_cast<int>(v.stage);  // the next kind after its current stage
+      kind = static_cast<int>(v.stage);  // the next kind after its current stage that takes it
+      while (kind < carrier_kind_count && !admits(v, kind)) ++kind;
       if (kind < carrier_kind_count) choices = serving(kind, v.sector);
       if (kind < carrier_kind_count && choices == 0 && count_unserved) unserved(kind);
     } else {
@@ -69,6 +72,7 @@ void gather_applications(RunState& state, const MonthContext& context, const Ope
       // Firms recruited from outside start at their source's direct stage without its criteria.
       const int lowest = std::max<int>(static_cast<int>(v.highest_stage), v.direct_stage);
       for (int k = carrier_kind_count - 1; k >= lowest; --k) {
+        if (!admits(v, k)) continue;
         const bool recruited_entry = v.recruited_direct && k == v.direct_stage && v.highest_stage == Stage::outside;
         if (!recruited_entry && !eligible_by_age(v, k)) continue;
         if (!recruited_entry && k > 0 && !meets_stage_criteria(v, stages[static_cast<std::size_t>(k - 1)])) continue;

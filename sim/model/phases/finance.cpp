@@ -26,7 +26,11 @@ void invest(RunState& state, const MonthContext& context, FinanceApplicant appli
   v.cash = static_cast<float>(v.cash + ticket);
   v.funding = static_cast<float>(v.funding + ticket);
   v.last_ticket = static_cast<float>(ticket);
-  if (v.funding_rounds < 255) v.funding_rounds += 1;
+  if (v.funding_rounds < 255) {
+    v.funding_rounds += 1;
+  } else {
+    state.flows.clamps_bound += 1;  // the round counter's cap (counted)
+  }
   state.flows.funding_raised += ticket;
   state.flows.funding_rounds += 1;
   state.cumulative.funding_raised += ticket;

@@ -1,16 +1,29 @@
 // Phase 5, growth and cash (docs/odd.md §7.5): the month's routine draws of every active
-// venture; rent and its subsidy; first sales and revenue growth; headcount; costs, loan
-// instalments and interest included (loans.hpp); cash.
+// venture; rent and its subsidy; first sales; revenue growth from opportunities that run out,
+// with tent-shaped (Laplace) shocks; what founders learn of their quality from the month's
+// result; headcount in whole persons; costs, loan instalments and interest included
+// (loans.hpp); profit and cash.
 
 #include <algorithm>
 #include <cmath>
 
 #include "model/monthly_schedule.hpp"
 #include "model/phases/budgets.hpp"
+#include "model/phases/growth.hpp"
 #include "model/phases/loans.hpp"
 #include "model/phases/residence.hpp"
 
 namespace incubsim::model {
+namespace {
+
+// `expected` persons as a whole number: its integer part, plus one with the chance of its
+// fractional part (stochastic rounding: the mean is `expected`).
+long whole_persons(double expected, double uniform) {
+  const double whole = std::floor(expected);
+  return static_cast<long>(whole) + (uniform < expected - whole ? 1 : 0);
+}
+
+}  // namespace
 
 void growth_and_cash(RunState& state, const MonthContext& context) {
   const ModelSetup& setup = context.setup;
@@ -18,6 +31,10 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
   const LeadingFirmParameters& leading = setup.parameters.leading_firms;
   const double leading_firms = std::min(leading.count, 3);
   const double volatility = d.revenue_volatility;
+  // E[exp(σL)] = 1 / (1 - σ²/2) for a standard Laplace L: the shock leaves mean revenue unchanged.
+  const double shock_correction = std::log1p(-0.5 * volatility * volatility);
+  const double signal_precision = 1.0 / (d.result_noise * d.result_noise);
+  const double retained = 1.0 - d.opportunity_decay;
   state.draws.resize(state.active.size());
   for (std::size_t i = 0; i < state.active.size(); ++i) {
     const std::uint32_t index = state.active[i];
@@ -29,9 +46,12 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       draws.patent = Stream::uniform32(stream());
       draws.registration = Stream::uniform32(stream());
       draws.failure = Stream::uniform32(stream());
-      // Only selling firms use the revenue shock; skipping the draw shifts no other draw.
-      draws.revenue_shock = v.registered && v.revenue > 0.0F ? stream.normal() : 0.0;
+      draws.revenue_shock = Stream::laplace32(stream());
+      draws.opportunity_arrival = Stream::uniform32(stream());
+      draws.opportunity_size = Stream::laplace32(stream());
+      draws.hiring = Stream::uniform32(stream());
     }
+    const SectorParameters& sector = setup.parameters.sectors[v.sector];
     double quality_of_service = 0.0;
     double rent = 0.0;
     bool base = false;
@@ -45,29 +65,52 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       if (paid) state.flows.rent_subsidy_spending += subsidy;
       rent = carrier.rent_per_month - (paid ? subsidy : 0.0);
     }
+    // Founders learn their venture's quality from the month's result: a signal quality + noise
+    // (the month's shock), more precise with a carrier's services (Bayesian update, §7.10).
+    {
+      const double signal = v.quality + d.result_noise * draws.revenue_shock;
+      const double precision = signal_precision * (1.0 + d.service_learning_effect * quality_of_service);
+      const double updated = v.belief_precision + precision;
+      v.belief = static_cast<float>((v.belief_precision * v.belief + precision * signal) / updated);
+      v.belief_precision = static_cast<float>(updated);
+    }
     double costs = d.other_costs_per_month + rent;
     double sales_to_leading_firms = 0.0;
     if (v.registered) {
-      const double before = v.revenue;
+      costs = d.other_costs_per_month * sector.capital_intensity + rent;
       if (v.revenue <= 0.0F) {
         // A firm starts selling with a chance that rises with technology and skill.
-        if (draws.first_sale < 0.05 + 0.15 * v.technology + 0.1 * v.skill) v.revenue = static_cast<float>(d.first_revenue * std::exp(0.5 * v.quality));
+        if (draws.first_sale < 0.05 + 0.15 * v.technology + 0.1 * v.skill) start_selling(setup, v);
       } else {
-        double growth = d.revenue_growth + d.quality_growth_effect * v.quality + d.skill_growth_effect * v.skill +
-                        d.technology_growth_effect * v.technology + d.service_growth_effect * quality_of_service +
-                        setup.parameters.sectors[v.sector].market_growth;
+        const double before = v.revenue;
+        double growth = d.revenue_growth + sector.market_growth + v.opportunity + d.service_growth_effect * quality_of_service;
         if (base) growth += leading.mentoring_growth * leading_firms;  // leading firms mentor base residents
-        v.revenue = static_cast<float>(v.revenue * std::exp(growth + volatility * draws.revenue_shock - 0.5 * volatility * volatility));
+        v.revenue = static_cast<float>(v.revenue * std::exp(growth + volatility * draws.revenue_shock + shock_correction));
         v.growth = static_cast<float>(0.8 * v.growth + 0.2 * std::log(std::max<double>(v.revenue, 1.0) / std::max(before, 1.0)));
+        // Opportunities run out; now and then a new one (or the loss of one) arrives.
+        double opportunity = retained * v.opportunity;
+        if (draws.opportunity_arrival < d.opportunity_arrival) opportunity += sector.growth_factor * d.opportunity_size * draws.opportunity_size;
+        v.opportunity = static_cast<float>(opportunity);
       }
       if (base) sales_to_leading_firms = leading.purchase_revenue_share * leading_firms * v.revenue;
+      // Headcount moves in whole persons towards what revenue sustains: a share of a shortfall is
+      // hired, a share of an excess of more than one person shed.
       const double target = 1.0 + v.revenue / d.revenue_per_employee;
-      const long change = std::lround(d.headcount_adjustment * (target - v.headcount));
-      v.headcount = static_cast<std::uint16_t>(std::clamp<long>(v.headcount + change, 1, 65535));
-      costs += v.headcount * d.wage_per_month + v.rd_intensity * v.revenue;
-      pay_loan_instalment(state.flows, setup.parameters.finance, v, costs);
+      const double gap = target - v.headcount;
+      long headcount = v.headcount;
+      if (gap > 0.0) {
+        headcount += whole_persons(d.hiring_rate * gap, draws.hiring);
+      } else if (gap < -1.0) {
+        headcount -= whole_persons(d.firing_rate * -gap, draws.hiring);
+      }
+      if (headcount > 65535) state.flows.clamps_bound += 1;  // the headcount field's cap (counted, §7.5)
+      v.headcount = static_cast<std::uint16_t>(std::clamp<long>(headcount, 1, 65535));
+      costs += v.headcount * d.wage_per_month + (v.rd_intensity + sector.cost_of_sales_share) * v.revenue;
     }
-    v.cash = static_cast<float>(v.cash + v.revenue + sales_to_leading_firms - costs);
+    const double income = v.revenue + sales_to_leading_firms;
+    v.profit_this_year = static_cast<float>(v.profit_this_year + income - costs);
+    if (v.registered) pay_loan_instalment(state.flows, setup.parameters.finance, v, costs);
+    v.cash = static_cast<float>(v.cash + income - costs);
   }
 }
 

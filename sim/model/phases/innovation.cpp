@@ -24,7 +24,13 @@ void innovation(RunState& state, const MonthContext& context) {
     // Operators of type research institute or agri-science station transfer technology to their residents.
     if (v.carrier >= 0 && setup.carriers[static_cast<std::size_t>(v.carrier)].technology_operator) gain += d.institute_technology_gain;
     v.technology = static_cast<float>(std::min(v.technology + gain * (1.0 - v.technology), 0.999));
-    if (v.registered && state.draws[i].patent < d.patent_rate * v.technology && v.patents < 65535) v.patents += 1;
+    if (v.registered && state.draws[i].patent < d.patent_rate * v.technology) {
+      if (v.patents < 65535) {
+        v.patents += 1;
+      } else {
+        state.flows.clamps_bound += 1;  // the patent counter's cap (counted, never passed over)
+      }
+    }
   }
 }
 

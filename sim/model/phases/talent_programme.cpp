@@ -47,6 +47,7 @@ void talent_programme(RunState& state, const MonthContext& context) {
     const std::uint32_t index = candidates[std::min(static_cast<std::size_t>(which * static_cast<double>(candidates.size())), candidates.size() - 1)];
     Venture& v = state.ventures[index];
     v.skill = static_cast<float>(v.skill + talent.join_skill_gain * (1.0 - v.skill));
+    if (v.headcount == 65535) state.flows.clamps_bound += 1;  // the headcount field's cap (counted)
     v.headcount = static_cast<std::uint16_t>(std::min<int>(v.headcount + 1, 65535));
     if (v.carrier >= 0 && setup.carriers[static_cast<std::size_t>(v.carrier)].in_base) state.cumulative.talents_base += 1;
     context.sink.emit(context.month, index, EventKind::talent_joined, v.stage, v.stage, v.carrier);

@@ -50,6 +50,7 @@ void transitions(RunState& state, const MonthContext& context) {
     if (integration.enabled && carrier.in_base) chance *= integration.transition_relocation_factor;
     if (state.draws[i].registration < chance) {
       v.status = Status::relocated;
+      v.exit_month = static_cast<std::int16_t>(month);
       state.flows.relocations += 1;
       state.cumulative.relocations += 1;
       context.sink.emit(month, index, EventKind::relocation, Stage::outside, Stage::outside, carrier_index);
