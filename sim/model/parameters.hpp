@@ -109,12 +109,12 @@ struct VentureDynamics {
   double skill_growth_effect = 0.02;       // added at skill 1
   double technology_growth_effect = 0.02;  // added at technology 1
   double opportunity_decay = 0.04;         // share of the opportunity that runs out a month
-  double opportunity_arrival = 0.015;      // monthly chance a new opportunity (or a loss) arrives
-  double opportunity_size = 0.06;          // sd of a new opportunity's monthly log-growth (Laplace)
+  double opportunity_arrival = 0.012;      // monthly chance a new opportunity (or a loss) arrives
+  double opportunity_size = 0.07;          // sd of a new opportunity's monthly log-growth (Laplace)
   double service_growth_effect = 0.02;     // at service quality 1, inside a carrier
-  double revenue_volatility = 0.05;        // sd of the monthly log-revenue shock (Laplace)
+  double revenue_volatility = 0.04;        // sd of the monthly log-revenue shock (Laplace)
   double revenue_per_employee = 25000.0;   // RMB/month of revenue that sustains one job
-  double hiring_rate = 0.3;                // share of a shortfall of staff hired a month (whole persons)
+  double hiring_rate = 0.5;                // share of a shortfall of staff hired a month (whole persons)
   double firing_rate = 0.15;               // share of an excess of staff shed a month (whole persons)
   double result_noise = 6.0;               // sd of a month's result as a signal of quality (sd units)
   double service_learning_effect = 0.5;    // a carrier's services raise a month's signal precision by x(1 + this x service quality)

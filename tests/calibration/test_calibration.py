@@ -107,3 +107,37 @@ def test_docs_match_the_measured_values(measured):
         assert value == pytest.approx(measured[key][name][0], abs=tolerance), (
             f"{target.label}: doc {shown}, measured {target.show(measured[key][name][0])}; "
             "regenerate with /usr/bin/python3 -m analysis.calibration docs")
+
+
+@pytest.fixture(scope="module")
+def firm_dynamics(binary):
+    return calibration.measure_firm_dynamics(binary)
+
+
+def test_generic_economy_grows_as_young_firms_do(firm_dynamics):
+    """The published firm-dynamics checks in the generic economy at 120 months (docs/sources.md
+    §E13): tent-shaped annual growth within size classes, up or out, no mass point at one size."""
+    generic = firm_dynamics["generic"]
+    size = generic["size_distribution"]
+    assert size["modal_share"] <= 0.45, f"the most common size ({size['modal_headcount']}) holds {size['modal_share']:.3f}"
+    judged = [c for c in generic["sales_growth"]["by_headcount"] if c["count"] >= 100]
+    assert len(judged) >= 3
+    for size_class in judged:
+        assert size_class["excess_kurtosis"] >= 1.0, size_class
+    classes = {c["class"]: c for c in generic["employment_growth"]["classes"]}
+    assert classes["0-2 years"]["mean_log_growth"] > classes["5+ years"]["mean_log_growth"]
+    # Failures have all three causes, and no venture grows without limit in the Yiyuan baseline.
+    failures = generic["exits"]["failures"]
+    assert all(failures[cause]["per_run"] > 0 for cause in ("failure_cash", "failure_closure", "failure_hazard"))
+    horizon = firm_dynamics["yiyuan"]["horizon"]
+    assert horizon["largest_firm_revenue"] < 50e6  # before issue 16: 150-340 M RMB a month
+    assert horizon["largest_firm_headcount"] < 1000
+
+
+def test_docs_show_the_firm_dynamics(firm_dynamics):
+    doc = (SOURCE / "docs" / "calibration.md").read_text()
+    size = firm_dynamics["generic"]["size_distribution"]
+    shown = re.search(r"headcount (\d+) holds ([0-9.]+)%", doc)
+    assert shown is not None, "regenerate docs/calibration.md (analysis.calibration docs)"
+    assert int(shown.group(1)) == size["modal_headcount"]
+    assert float(shown.group(2)) == pytest.approx(100 * size["modal_share"], abs=0.1)

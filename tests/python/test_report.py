@@ -223,7 +223,7 @@ def _bad_files(directory: Path, good: Path) -> dict:
     shutil.copy(good, newer)
     with h5py.File(newer, "r+") as f:
         f.attrs["format_version"] = np.int32(99)
-    cases["newer"] = (newer, "newer than version 3")
+    cases["newer"] = (newer, "newer than version 4")
     older = directory / "older.h5"
     shutil.copy(good, older)
     with h5py.File(older, "r+") as f:
