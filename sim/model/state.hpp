@@ -235,7 +235,7 @@ struct MonthlyDraws {
   double failure = 0.0;
   double revenue_shock = 0.0;      // standard Laplace (mean 0, sd 1)
   double opportunity_arrival = 0.0;// uniform
-  double opportunity_size = 0.0;   // standard Laplace
+  std::uint32_t opportunity_size = 0;  // 32 random bits: a standard Laplace (Stream::laplace32) when an opportunity arrives
   double hiring = 0.0;             // uniform, rounds hiring and firing to whole persons
 };
 

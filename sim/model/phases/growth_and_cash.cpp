@@ -48,7 +48,7 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       draws.failure = Stream::uniform32(stream());
       draws.revenue_shock = Stream::laplace32(stream());
       draws.opportunity_arrival = Stream::uniform32(stream());
-      draws.opportunity_size = Stream::laplace32(stream());
+      draws.opportunity_size = stream();  // turned into a Laplace only when an opportunity arrives
       draws.hiring = Stream::uniform32(stream());
     }
     const SectorParameters& sector = setup.parameters.sectors[v.sector];
@@ -89,7 +89,7 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
         v.growth = static_cast<float>(0.8 * v.growth + 0.2 * std::log(std::max<double>(v.revenue, 1.0) / std::max(before, 1.0)));
         // Opportunities run out; now and then a new one (or the loss of one) arrives.
         double opportunity = retained * v.opportunity;
-        if (draws.opportunity_arrival < d.opportunity_arrival) opportunity += sector.growth_factor * d.opportunity_size * draws.opportunity_size;
+        if (draws.opportunity_arrival < d.opportunity_arrival) opportunity += sector.growth_factor * d.opportunity_size * Stream::laplace32(draws.opportunity_size);
         v.opportunity = static_cast<float>(opportunity);
       }
       if (base) sales_to_leading_firms = leading.purchase_revenue_share * leading_firms * v.revenue;
