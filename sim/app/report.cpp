@@ -69,6 +69,11 @@ void print_outcomes(std::ostream& out, const io::ResultsHeader& header, const io
         << std::setw(28) << ("[" + number(o.low, precision) + ", " + number(o.high, precision) + "]") << std::setw(16)
         << number(o.per_million_public, 2) << "\n";
   }
+  if (summary.clamped_runs > 0) {
+    out << "\nwarning: a cap of the model bound " << number(summary.clamps_bound, 0) << " times in " << summary.clamped_runs
+        << " runs (indicator clamps_bound: headcount or patents at 65,535, funding rounds at 255; docs/odd.md §7.10): "
+           "those values are understated\n";
+  }
 }
 
 void print_comparison(std::ostream& out, const io::ResultsHeader& header, const io::ResultsSummary& summary) {

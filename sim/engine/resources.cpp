@@ -47,6 +47,7 @@ constexpr double file_scenario_bytes = 24e3;
 constexpr double file_run_overhead_bytes = 64.0;
 // Part files are not compressed, and a chunk is written whole (sim/io/schema.hpp).
 constexpr auto record_chunk_rows = static_cast<double>(io::schema::record_chunk_rows);
+constexpr auto venture_chunk_rows = static_cast<double>(io::schema::venture_chunk_rows);
 constexpr auto run_chunk_rows = static_cast<double>(io::schema::run_chunk_rows);
 // Memory: a run's state per venture (the Venture struct, 52 bytes, and its indices), vector
 // growth (push_back doubles capacity: 1.5 on average), the writer's copy blocks (8 MiB each,
@@ -188,7 +189,7 @@ ResourceEstimate estimate(const ResourcePlan& plan) {
       if (r <= 0.0) return 0.0;
       double bytes = fixed + r * indicator_bytes + std::ceil(r / run_chunk_rows) * run_chunk_rows * (runs_row_bytes + target_bytes);
       if (events) bytes += std::ceil(r * mean.events / record_chunk_rows) * record_chunk_rows * event_row_bytes +
-                           std::ceil(r * mean.ventures / record_chunk_rows) * record_chunk_rows * venture_row_bytes;
+                           std::ceil(r * mean.ventures / venture_chunk_rows) * venture_chunk_rows * venture_row_bytes;
       if (trajectories) bytes += std::ceil(r * mean.venture_months / record_chunk_rows) * record_chunk_rows * trajectory_row_bytes;
       return bytes;
     };

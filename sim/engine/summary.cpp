@@ -36,6 +36,9 @@ SummaryAccumulator::SummaryAccumulator(const io::ResultsHeader& header)
       spending_(header.scenario_names.size()) {
   for (const std::string_view name : key_outcome_indicators()) outcome_columns_.push_back(column_of(header, name));
   spending_column_ = column_of(header, "public_spending_cumulative");
+  for (std::size_t i = 0; i < header.indicators.size(); ++i) {
+    if (header.indicators[i].name == "clamps_bound") clamps_column_ = static_cast<int>(i);  // absent in files before format 4
+  }
 }
 
 void SummaryAccumulator::add(const io::RunOutput& run) {
@@ -53,10 +56,16 @@ void SummaryAccumulator::add(const io::RunOutput& run) {
   };
   for (std::size_t k = 0; k < outcome_columns_.size(); ++k) accumulate(outcomes_[run.scenario][k], last[outcome_columns_[k]]);
   accumulate(spending_[run.scenario], last[spending_column_]);
+  if (clamps_column_ >= 0 && last[clamps_column_] > 0.0) {
+    clamped_runs_ += 1;
+    clamps_bound_ += last[clamps_column_];
+  }
 }
 
 io::ResultsSummary SummaryAccumulator::summary() const {
   io::ResultsSummary summary;
+  summary.clamped_runs = clamped_runs_;
+  summary.clamps_bound = clamps_bound_;
   for (std::size_t t = 0; t < trials_.size(); ++t) {
     io::TargetAttainment& a = summary.targets.emplace_back();
     a.trials = trials_[t];

@@ -35,6 +35,9 @@ class SummaryAccumulator {
   std::vector<std::uint64_t> trials_, met_;
   std::vector<std::vector<Moments>> outcomes_;  // [scenario][key outcome]
   std::vector<Moments> spending_;               // [scenario]
+  int clamps_column_ = -1;                      // indicator clamps_bound
+  std::uint64_t clamped_runs_ = 0;
+  double clamps_bound_ = 0.0;
 };
 
 }  // namespace incubsim::engine

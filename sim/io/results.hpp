@@ -199,6 +199,10 @@ struct ResultsSummary {
   std::vector<OutcomeSummary> outcomes;
   std::vector<ComparisonRow> comparison;  // `compare` only
   RobustnessResult robustness;            // `compare --robustness` only
+  // Runs in which a cap of the model bound (indicator `clamps_bound` > 0 at the last month), and
+  // the times it bound, summed: printed as a warning, not stored (the indicator is).
+  std::uint64_t clamped_runs = 0;
+  double clamps_bound = 0.0;
 };
 
 // Only this part of a file may differ between two identical commands.

@@ -271,7 +271,7 @@ class ResultsFileBuilder {
       h5::Group group = file_.create_group("events");
       events_ = schema::create_columns(group, schema::event_columns(), record_chunk_rows, deflate_level_);
       h5::Group ventures = file_.create_group("ventures");
-      ventures_ = schema::create_columns(ventures, schema::venture_columns(), record_chunk_rows, deflate_level_);
+      ventures_ = schema::create_columns(ventures, schema::venture_columns(), schema::venture_chunk_rows, deflate_level_);
     }
     if (header_.record >= RecordLevel::trajectories) {
       h5::Group group = file_.create_group("trajectories");

@@ -22,6 +22,9 @@ namespace incubsim::io::schema {
 // grow by thousands of rows a run. A chunk is written whole, so this also sizes part files.
 inline constexpr std::uint64_t run_chunk_rows = 1024;
 inline constexpr std::uint64_t record_chunk_rows = std::uint64_t{1} << 16;
+// /ventures: a row per venture, far fewer than events; smaller chunks keep a sweep's part files
+// (whole chunks, uncompressed) small.
+inline constexpr std::uint64_t venture_chunk_rows = std::uint64_t{1} << 12;
 
 // How `incubsim export --csv` shows a stored column: most as they are, codes also (or instead)
 // as the names they stand for.

@@ -419,7 +419,7 @@ std::vector<IndicatorDefinition> make_registry() {
        [](In in) -> double { return in.cumulative.jobs_listed; }},
       {"clamps_bound", "times", "county", "cumulative",
        "Times a cap of the model bound since the start (headcount 65,535, patents 65,535, funding rounds 255); should be 0.",
-       "running total over *growth and cash*, *finance* and *innovation*",
+       "running total over *growth and cash*, *finance*, *innovation* and the talent programme; `run` and `compare` print a warning when it is above 0",
        [](In in) -> double { return in.cumulative.clamps_bound; }},
   };
   registry.insert(registry.end(), after_spending.begin(), after_spending.end());

@@ -111,6 +111,21 @@ TEST_CASE("run writes a results file and prints a summary line", "[app]") {
   CHECK(contains(info.out, "incubsim-results"));
 }
 
+TEST_CASE("run warns when a cap of the model bound, and only then", "[app]") {
+  Workspace work;
+  const fs::path file = work.results / "capped.h5";
+  // Revenue far beyond what 65,535 persons sustain: the headcount cap binds (docs/odd.md §7.10).
+  const Result capped = work.cli("run " + quoted(small) + " -r 2 --record indicators -o " + quoted(file) +
+                                 " --set dynamics.revenue_per_employee=1 --set dynamics.hiring_rate=1 --set dynamics.first_revenue=1e9");
+  INFO(capped.err);
+  REQUIRE(capped.code == 0);
+  CHECK(contains(capped.out, "warning: a cap of the model bound"));
+  CHECK(contains(capped.out, "in 2 runs"));
+  const Result plain = work.cli("run " + quoted(small) + " -r 2 --record indicators --force -o " + quoted(file));
+  REQUIRE(plain.code == 0);
+  CHECK_FALSE(contains(plain.out, "warning: a cap"));
+}
+
 TEST_CASE("run gives the same results with 1 and 2 threads", "[app]") {
   Workspace work;
   const fs::path one = work.results / "one.h5", two = work.results / "two.h5", other = work.results / "other-seed.h5";
