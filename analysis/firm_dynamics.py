@@ -44,14 +44,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats as st
 
-from analysis.tables import InputError, ResultsFile, open_results
+from analysis.tables import InputError, ResultsFile, json_safe, open_results, run_reporting_errors
 
 SIZE_CLASSES = ((1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 4, "4"), (5, 9, "5-9"), (10, 19, "10-19"),
                 (20, 49, "20-49"), (50, 99, "50-99"), (100, None, "100+"))
@@ -430,16 +429,6 @@ def format_report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def _json_safe(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 def _month_list(text: str) -> list[int]:
     try:
         return [int(part) for part in text.split(",") if part.strip()]
@@ -462,18 +451,11 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as exit:
         return 2 if exit.code not in (0, None) else 0
-    try:
-        result = analyse(arguments.results, arguments.month, arguments.growth_months, arguments.scenario)
-    except InputError as error:
-        print(f"analysis.firm_dynamics: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # noqa: BLE001 - one line for the user
-        if os.environ.get("INCUBSIM_DEBUG"):
-            raise
-        print(f"analysis.firm_dynamics: failed: {type(error).__name__}: {error} "
-              f"(set INCUBSIM_DEBUG=1 for the traceback)", file=sys.stderr)
-        return 1
-    print(json.dumps(_json_safe(result), indent=2) if arguments.json else format_report(result))
+    code, result = run_reporting_errors("analysis.firm_dynamics", lambda: analyse(
+        arguments.results, arguments.month, arguments.growth_months, arguments.scenario))
+    if code != 0:
+        return code
+    print(json.dumps(json_safe(result), indent=2) if arguments.json else format_report(result))
     return 0
 
 

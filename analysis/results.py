@@ -163,6 +163,11 @@ class Results:
             return {}
         return {k: _attribute(v) for k, v in self._file["provenance"].attrs.items()}
 
+    @property
+    def hdf5(self):
+        """The open h5py.File, for readers of tables this class does not wrap (analysis.tables)."""
+        return self._file
+
     def has(self, group: str) -> bool:
         return group.strip("/") in self._file
 

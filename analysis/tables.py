@@ -1,10 +1,10 @@
-"""Reading the row tables of a format-version-4 results file with h5py (docs/output-format.md).
+"""The row tables of a results file as numpy columns, for the venture-level analyses
+(`analysis.ventures`, `analysis.firm_dynamics`; docs/output-format.md).
 
-`analysis.results` reads format version 3; until it reads version 4, the venture-level analyses
-(`analysis.ventures`, `analysis.firm_dynamics`) read the few tables they need through this
-module. Each table is an HDF5 group whose columns are 1-D datasets of equal length (`/runs`,
-`/events`, `/trajectories`, `/ventures`, `/carriers`); name tables are string datasets under
-`/labels`.
+`analysis.results.Results` opens and checks the file (format, version, required datasets); this
+module reads the tables those analyses need as plain numpy columns. Each table is an HDF5 group
+whose columns are 1-D datasets of equal length (`/runs`, `/events`, `/trajectories`,
+`/ventures`, `/carriers`); name tables are string datasets under `/labels`.
 
 Every problem with the input becomes an `InputError` whose message is one line naming the file;
 the command lines turn it into exit code 2 and write nothing.
@@ -12,15 +12,16 @@ the command lines turn it into exit code 2 and write nothing.
 
 from __future__ import annotations
 
+import math
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
-FORMAT = "incubsim-results"
-#: The layout these readers are written for (issue 16: /ventures, statuses `listed`, ...).
-FORMAT_VERSION = 4
+from analysis.results import FORMAT_VERSION, Results, ResultsError
 
 #: The columns of /ventures (issue 16), in the order of the spec.
 VENTURE_COLUMNS = ("run", "venture", "id", "stream_kind", "source", "sector", "entry_month", "quality",
@@ -35,14 +36,6 @@ class InputError(Exception):
 def text(values) -> list[str]:
     """h5py string values (bytes or str) as str."""
     return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
-
-
-def _attribute(value):
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 @dataclass
@@ -129,55 +122,56 @@ class ResultsFile:
 
 
 def open_results(path: str | os.PathLike) -> ResultsFile:
-    """Opens and checks a results file: it exists, is HDF5, says format "incubsim-results" and
-    format_version 4, and has /runs and /scenarios. Raises InputError otherwise."""
-    import h5py
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a results file")
+    """Opens a results file checked by `analysis.results.Results` (it exists, is HDF5, says format
+    "incubsim-results" and this package's format_version) that also has /runs/replication.
+    Raises InputError otherwise."""
     try:
-        is_hdf5 = h5py.is_hdf5(path)
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({_short(error)})") from None
-    if not is_hdf5:
-        raise InputError(f"{path}: not an HDF5 file (not an incubsim results file)")
+        results = Results(path)
+    except ResultsError as error:
+        raise InputError(str(error)) from None
     try:
-        handle = h5py.File(path, "r")
-    except OSError as error:
-        raise InputError(f"{path}: damaged or truncated HDF5 file ({_short(error)})") from None
-    try:
-        attrs = handle.attrs
-        if _attribute(attrs.get("format", "")) != FORMAT:
-            raise InputError(f"{path}: not an incubsim results file (no root attribute format = \"{FORMAT}\")")
-        version = int(_attribute(attrs.get("format_version", 0)))
-        if version > FORMAT_VERSION:
-            raise InputError(f"{path}: written in results format version {version}, newer than version "
-                             f"{FORMAT_VERSION} that this analysis reads; update incubsim")
-        if version < FORMAT_VERSION:
-            raise InputError(f"{path}: written in results format version {version}, which has no /ventures "
-                             f"table; rerun the command with this incubsim (format version {FORMAT_VERSION})")
-        for required in ("runs/run", "runs/scenario", "runs/replication", "scenarios/names",
-                         "indicators/month_label"):
-            if required not in handle:
-                raise InputError(f"{path}: incomplete results file (no /{required})")
+        if "runs/replication" not in results.hdf5:
+            raise InputError(f"{results.path}: incomplete results file (no /runs/replication)")
+        attributes = results.attributes()
         file = ResultsFile(
-            path=path, handle=handle, command=str(_attribute(attrs.get("command", ""))),
-            record_level=str(_attribute(attrs.get("record_level", "?"))),
-            base_seed=int(_attribute(attrs.get("base_seed", 0))),
-            scenario_names=text(handle["scenarios/names"][()]),
-            month_labels=text(handle["indicators/month_label"][()]),
-            runs={})
+            path=results.path, handle=results.hdf5, command=str(attributes.get("command", "")),
+            record_level=str(attributes.get("record_level", "?")), base_seed=int(attributes.get("base_seed", 0)),
+            scenario_names=results.scenario_names, month_labels=results.month_labels, runs={})
         file.runs = file.table("runs")
         return file
-    except InputError:
-        handle.close()
-        raise
+    except (InputError, ResultsError) as error:
+        results.close()
+        raise InputError(str(error)) from None
     except (OSError, KeyError, ValueError, RuntimeError) as error:
-        handle.close()
-        raise InputError(f"{path}: damaged or truncated results file ({_short(error)})") from None
+        results.close()
+        raise InputError(f"{results.path}: damaged or truncated results file ({_short(error)})") from None
+
+
+def json_safe(value):
+    """`value` with NaN floats as None, for JSON output."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def run_reporting_errors(program: str, work: Callable[[], object]) -> tuple[int, object]:
+    """Runs `work` for a command line: (0, its result); an InputError is one line on stderr and
+    exit code 2; any other error one line and exit code 1 (its traceback with INCUBSIM_DEBUG=1)."""
+    try:
+        return 0, work()
+    except InputError as error:
+        print(f"{program}: {error}", file=sys.stderr)
+        return 2, None
+    except Exception as error:  # noqa: BLE001 - one line for the user
+        if os.environ.get("INCUBSIM_DEBUG"):
+            raise
+        print(f"{program}: failed: {type(error).__name__}: {error} (set INCUBSIM_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 1, None
 
 
 def _short(error: BaseException) -> str:

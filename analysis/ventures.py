@@ -43,13 +43,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.tables import InputError, ResultsFile, open_results
+from analysis.tables import InputError, ResultsFile, json_safe, open_results, run_reporting_errors
 
 OUTCOMES = ("jobs", "survived", "revenue")
 #: Statuses at which a venture still counts for the county at the horizon.
@@ -327,16 +326,6 @@ def format_report(result: dict, kind: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _json_safe(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m analysis.ventures",
                                      description="Venture-level paired comparison of two scenarios (/ventures).")
@@ -356,21 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(arguments.files) > 2:
         print("analysis.ventures: compare takes one or two files", file=sys.stderr)
         return 2
-    try:
-        reference, treatment = load_sides(arguments.files, arguments.reference, arguments.treatment, arguments.kind)
-        result = compare(reference, treatment)
-    except InputError as error:
-        print(f"analysis.ventures: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # noqa: BLE001 - one line for the user
-        if os.environ.get("INCUBSIM_DEBUG"):
-            raise
-        print(f"analysis.ventures: failed: {type(error).__name__}: {error} "
-              f"(set INCUBSIM_DEBUG=1 for the traceback)", file=sys.stderr)
-        return 1
+    code, result = run_reporting_errors("analysis.ventures", lambda: compare(
+        *load_sides(arguments.files, arguments.reference, arguments.treatment, arguments.kind)))
+    if code != 0:
+        return code
     result["kind"] = arguments.kind
     if arguments.json:
-        print(json.dumps(_json_safe(result), indent=2))
+        print(json.dumps(json_safe(result), indent=2))
     else:
         print(format_report(result, arguments.kind))
     return 0

@@ -106,3 +106,14 @@ def write(path, *, scenarios: list[str], replications: int, months: int, venture
             _write_table(f, "events", EVENTS, events or {}, rows=None if events else 0)
         if trajectories is not None:
             _write_table(f, "trajectories", TRAJECTORIES, trajectories)
+
+
+def assert_refused(completed, *fragments):
+    """A command line refused its input: exit code 2, nothing on stdout, one line on stderr
+    holding every fragment."""
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in completed.stderr, completed.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])

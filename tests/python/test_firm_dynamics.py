@@ -300,26 +300,17 @@ def test_cli_prints_a_table_and_json(horizon_file, age_file):
     assert result["scenarios"]["main"]["sales_growth"]["all"]["excess_kurtosis"] is None  # NaN -> null
 
 
-def _assert_refused(completed, *fragments):
-    assert completed.returncode == 2, completed.stderr
-    assert completed.stdout == ""
-    lines = completed.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in completed.stderr, completed.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-
-
 def test_bad_inputs_exit_2_with_a_message(age_file, tmp_path):
-    _assert_refused(_cli(tmp_path / "missing.h5"), "missing.h5", "no such file")
+    synthetic.assert_refused(_cli(tmp_path / "missing.h5"), "missing.h5", "no such file")
     events_only = tmp_path / "events.h5"
     synthetic.write(events_only, scenarios=["s"], replications=1, months=12,
                     ventures=_rows([{"run": 0, "venture": 0}], synthetic.VENTURES))
-    _assert_refused(_cli(events_only), "no /trajectories", "record level is events", "--record trajectories")
-    _assert_refused(_cli(age_file, "--month", 500), "--month 500", "0..36")
-    _assert_refused(_cli(age_file, "--scenario", "nope"), "nope", "the file has: s")
-    _assert_refused(_cli(age_file, "--growth-months", "6,24"), "--growth-months 6")
+    synthetic.assert_refused(_cli(events_only), "no /trajectories", "record level is events", "--record trajectories")
+    synthetic.assert_refused(_cli(age_file, "--month", 500), "--month 500", "0..36")
+    synthetic.assert_refused(_cli(age_file, "--scenario", "nope"), "nope", "the file has: s")
+    synthetic.assert_refused(_cli(age_file, "--growth-months", "6,24"), "--growth-months 6")
     completed = _cli(age_file, "--growth-months", "x")  # argparse: usage, then the error
     assert completed.returncode == 2 and completed.stdout == "" and "--growth-months: 'x'" in completed.stderr
     older = tmp_path / "v3.h5"
     synthetic.write(older, scenarios=["s"], replications=1, months=12, format_version=3)
-    _assert_refused(_cli(older), "format version 3")
+    synthetic.assert_refused(_cli(older), "format version 3")

@@ -223,42 +223,33 @@ def test_two_files_pair_by_replication_and_count_missing_replications(tmp_path):
     assert result["effects"]["not treated"]["jobs"]["difference"] == 0.0
 
 
-def _assert_refused(completed, *fragments):
-    assert completed.returncode == 2, completed.stderr
-    assert completed.stdout == ""
-    lines = completed.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in completed.stderr, completed.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-
-
 def test_bad_inputs_exit_2_with_a_message(compare_file, tmp_path):
     path, _, _ = compare_file
     names = ("--reference", "no-programme", "--treatment", "programme")
-    _assert_refused(_cli("compare", tmp_path / "missing.h5", *names), "missing.h5", "no such file")
+    synthetic.assert_refused(_cli("compare", tmp_path / "missing.h5", *names), "missing.h5", "no such file")
     no_ventures = tmp_path / "indicators.h5"
     synthetic.write(no_ventures, scenarios=["no-programme", "programme"], replications=2, months=12)
-    _assert_refused(_cli("compare", no_ventures, *names), "no /ventures", "--record events")
-    _assert_refused(_cli("compare", path, "--reference", "nonsense", "--treatment", "programme"),
+    synthetic.assert_refused(_cli("compare", no_ventures, *names), "no /ventures", "--record events")
+    synthetic.assert_refused(_cli("compare", path, "--reference", "nonsense", "--treatment", "programme"),
                     "nonsense", "no-programme, programme")
-    _assert_refused(_cli("compare", path, *names, "--kind", "unicorn"),
+    synthetic.assert_refused(_cli("compare", path, *names, "--kind", "unicorn"),
                     "--kind unicorn", "potential_entrant", "initial_venture", "programme_talent")
-    _assert_refused(_cli("compare", path), "--reference", "--treatment")
+    synthetic.assert_refused(_cli("compare", path), "--reference", "--treatment")
     older = tmp_path / "v3.h5"
     synthetic.write(older, scenarios=["no-programme", "programme"], replications=2, months=12, format_version=3)
-    _assert_refused(_cli("compare", older, *names), "format version 3")
+    synthetic.assert_refused(_cli("compare", older, *names), "format version 3")
     newer = tmp_path / "v5.h5"
     synthetic.write(newer, scenarios=["no-programme", "programme"], replications=2, months=12, format_version=5)
-    _assert_refused(_cli("compare", newer, *names), "newer")
+    synthetic.assert_refused(_cli("compare", newer, *names), "newer")
     text = tmp_path / "notes.h5"
     text.write_text("not hdf5")
-    _assert_refused(_cli("compare", text, *names), "not an HDF5 file")
+    synthetic.assert_refused(_cli("compare", text, *names), "not an HDF5 file")
     a = _one_scenario_file(tmp_path / "seed-a.h5", "reference", 2, seed=1)
     b = _one_scenario_file(tmp_path / "seed-b.h5", "treatment", 2, seed=2)
-    _assert_refused(_cli("compare", a, b), "no common random numbers", "--seed")
+    synthetic.assert_refused(_cli("compare", a, b), "no common random numbers", "--seed")
     c = _one_scenario_file(tmp_path / "long.h5", "treatment", 2, months=36)
-    _assert_refused(_cli("compare", a, c), "different months")
-    _assert_refused(_cli("compare", a, path), "choose one with --treatment")
+    synthetic.assert_refused(_cli("compare", a, c), "different months")
+    synthetic.assert_refused(_cli("compare", a, path), "choose one with --treatment")
     assert _cli("compare", a, b, a).returncode == 2
 
 
