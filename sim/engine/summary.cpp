@@ -20,10 +20,20 @@ const std::vector<std::string_view>& key_outcome_indicators() {
   return names;
 }
 
-int column_of(const io::ResultsHeader& header, std::string_view name) {
+namespace {
+
+// The column of indicator `name`, -1 when the header has none.
+int find_column(const io::ResultsHeader& header, std::string_view name) {
   for (std::size_t i = 0; i < header.indicators.size(); ++i) {
     if (header.indicators[i].name == name) return static_cast<int>(i);
   }
+  return -1;
+}
+
+}  // namespace
+
+int column_of(const io::ResultsHeader& header, std::string_view name) {
+  if (const int column = find_column(header, name); column >= 0) return column;
   throw std::logic_error("no indicator '" + std::string(name) + "' in the results header");
 }
 
@@ -36,9 +46,7 @@ SummaryAccumulator::SummaryAccumulator(const io::ResultsHeader& header)
       spending_(header.scenario_names.size()) {
   for (const std::string_view name : key_outcome_indicators()) outcome_columns_.push_back(column_of(header, name));
   spending_column_ = column_of(header, "public_spending_cumulative");
-  for (std::size_t i = 0; i < header.indicators.size(); ++i) {
-    if (header.indicators[i].name == "clamps_bound") clamps_column_ = static_cast<int>(i);  // absent in files before format 4
-  }
+  clamps_column_ = find_column(header, "clamps_bound");  // absent in files before format 4
 }
 
 void SummaryAccumulator::add(const io::RunOutput& run) {

@@ -205,8 +205,10 @@ class ResultsFileBuilder {
     append_runs_table(runs);
     append_indicators(runs);
     append_targets(runs);
-    if (header_.record >= RecordLevel::events) append_events(runs);
-    if (header_.record >= RecordLevel::events) append_records(ventures_, schema::venture_columns(), runs, &RunOutput::venture_rows);
+    if (header_.record >= RecordLevel::events) {
+      append_events(runs);
+      append_records(ventures_, schema::venture_columns(), runs, &RunOutput::venture_rows);
+    }
     if (header_.record >= RecordLevel::trajectories) append_trajectories(runs);
   }
 

@@ -91,6 +91,20 @@ void add_citation_field(ElementTable<Element>& table) {
                                        "Citation for this element's values (plan section, publication, \"calibrated\" or \"assumption\")."));
 }
 
+// Keys "<prefix>.<name>" bound to the members of element `index` of an array of ModelParameters:
+// the tables [stage.<kind>] and [listing.<board>].
+template <class Element, std::size_t N>
+auto array_element_section(std::string prefix, std::array<Element, N> ModelParameters::*array, std::size_t index) {
+  return [prefix = std::move(prefix), array, index](auto member, ValueType type, std::string name, std::string unit, double min,
+                                                    double max, std::string provenance, std::string meaning) {
+    FieldBinding<ModelParameters> binding;
+    binding.name = name;
+    binding.spec = ParameterSpec{prefix + "." + name, type, std::move(unit), "", min, max, {}, std::move(provenance), std::move(meaning)};
+    binding.field = [array, index, member](ModelParameters& m) -> FieldRef { return &((m.*array)[index].*member); };
+    return binding;
+  };
+}
+
 ParameterRegistry make_registry() {
   ParameterRegistry r;
   using M = ModelParameters;
@@ -266,14 +280,7 @@ ParameterRegistry make_registry() {
 
   // [stage.<kind>]
   for (std::size_t k = 0; k < model::carrier_kind_count; ++k) {
-    const std::string prefix = std::string("stage.") + model::carrier_kind_names[k];
-    auto stage = [k, prefix](auto member, ValueType type, std::string name, std::string unit, double min, double max, std::string provenance, std::string meaning) {
-      FieldBinding<M> b;
-      b.name = name;
-      b.spec = ParameterSpec{prefix + "." + name, type, std::move(unit), "", min, max, {}, std::move(provenance), std::move(meaning)};
-      b.field = [member, k](M& m) -> FieldRef { return &(m.stages[k].*member); };
-      return b;
-    };
+    auto stage = array_element_section(std::string("stage.") + model::carrier_kind_names[k], &M::stages, k);
     const bool incubator = k == 1;
     s.push_back(stage(&StageRules::max_entry_age_months, integer, "max_entry_age_months", "months", 0, 1200, incubator ? most_rules : assumption,
                       "Applicants older than this (since registration, or entry for teams) are not admitted unless graduating from the feeder stage; 0: no limit."));
@@ -289,14 +296,7 @@ ParameterRegistry make_registry() {
 
   // [listing.<board>]
   for (std::size_t b = 0; b < model::listing_board_names.size(); ++b) {
-    const std::string prefix = std::string("listing.") + model::listing_board_names[b];
-    auto board = [b, prefix](auto member, ValueType type, std::string name, std::string unit, double min, double max, std::string provenance, std::string meaning) {
-      FieldBinding<M> binding;
-      binding.name = name;
-      binding.spec = ParameterSpec{prefix + "." + name, type, std::move(unit), "", min, max, {}, std::move(provenance), std::move(meaning)};
-      binding.field = [member, b](M& m) -> FieldRef { return &(m.listing[b].*member); };
-      return binding;
-    };
+    auto board = array_element_section(std::string("listing.") + model::listing_board_names[b], &M::listing, b);
     using L = model::ListingBoard;
     const char* const rules = b == 0 ? "ChiNext listing rules (2020 registration system; sources.md §E12)" : "Beijing Stock Exchange listing rules (2021; sources.md §E12)";
     s.push_back(board(&L::enabled, ValueType::boolean, "enabled", "", -infinity, infinity, assumption, "Firms of the county may list on this board (a rare exit)."));

@@ -46,20 +46,9 @@ struct Effect {
   double high = 0.0;
 };
 
-// Mean paired difference (on - off) with its 95% interval (t with n-1 degrees of freedom).
-Effect paired_effect(const std::vector<std::string>& on, const std::vector<std::string>& off, const std::string& indicator,
-                     Measure measure) {
-  REQUIRE(model::indicator_index(indicator) >= 0);
-  const scenario::Scenario with = scenario::load_scenario(levers, on);
-  const scenario::Scenario without = scenario::load_scenario(levers, off);
-  std::vector<double> difference(replications);
-  tbb::parallel_for(0, replications, [&](int r) {
-    const engine::RunSpec spec{static_cast<std::uint32_t>(r), 0, static_cast<std::uint32_t>(r), seed};
-    const io::RunOutput a = engine::simulate_run(with.setup, spec, io::RecordLevel::indicators);
-    const io::RunOutput b = engine::simulate_run(without.setup, spec, io::RecordLevel::indicators);
-    difference[static_cast<std::size_t>(r)] = summarise(a, with.setup.months, indicator, measure) -
-                                              summarise(b, without.setup.months, indicator, measure);
-  });
+// The mean of one paired difference per replication, with its 95% interval (t with n-1 degrees
+// of freedom).
+Effect mean_with_interval(const std::vector<double>& difference) {
   double mean = 0.0;
   for (double d : difference) mean += d;
   mean /= replications;
@@ -68,6 +57,33 @@ Effect paired_effect(const std::vector<std::string>& on, const std::vector<std::
   variance /= replications - 1;
   const double half = 1.9720 * std::sqrt(variance / replications);  // t(0.975, 199)
   return {mean, mean - half, mean + half};
+}
+
+// Runs the lever county with `on` and with `off` on the same random streams, replication by
+// replication, and returns the mean of statistic(run on, run off) with its 95% interval.
+template <class Statistic>
+Effect paired(const std::vector<std::string>& on, const std::vector<std::string>& off, io::RecordLevel record, Statistic statistic) {
+  const scenario::Scenario with = scenario::load_scenario(levers, on);
+  const scenario::Scenario without = scenario::load_scenario(levers, off);
+  std::vector<double> difference(replications);
+  tbb::parallel_for(0, replications, [&](int r) {
+    const engine::RunSpec spec{static_cast<std::uint32_t>(r), 0, static_cast<std::uint32_t>(r), seed};
+    difference[static_cast<std::size_t>(r)] =
+        statistic(engine::simulate_run(with.setup, spec, record), engine::simulate_run(without.setup, spec, record));
+  });
+  return mean_with_interval(difference);
+}
+
+// Mean paired difference (on - off) of an indicator's summary with its 95% interval.
+Effect paired_effect(const std::vector<std::string>& on, const std::vector<std::string>& off, const std::string& indicator,
+                     Measure measure) {
+  REQUIRE(model::indicator_index(indicator) >= 0);
+  const auto months = [](const io::RunOutput& run) {
+    return static_cast<int>(run.indicators.size() / model::indicator_registry().size());
+  };
+  return paired(on, off, io::RecordLevel::indicators, [&](const io::RunOutput& a, const io::RunOutput& b) {
+    return summarise(a, months(a), indicator, measure) - summarise(b, months(b), indicator, measure);
+  });
 }
 
 void check_increases(const Effect& effect) {
@@ -262,23 +278,7 @@ namespace {
 // with its 95% interval.
 template <class Statistic>
 Effect paired_event_effect(const std::vector<std::string>& on, const std::vector<std::string>& off, Statistic statistic) {
-  const scenario::Scenario with = scenario::load_scenario(levers, on);
-  const scenario::Scenario without = scenario::load_scenario(levers, off);
-  std::vector<double> difference(replications);
-  tbb::parallel_for(0, replications, [&](int r) {
-    const engine::RunSpec spec{static_cast<std::uint32_t>(r), 0, static_cast<std::uint32_t>(r), seed};
-    const io::RunOutput a = engine::simulate_run(with.setup, spec, io::RecordLevel::events);
-    const io::RunOutput b = engine::simulate_run(without.setup, spec, io::RecordLevel::events);
-    difference[static_cast<std::size_t>(r)] = statistic(a, b);
-  });
-  double mean = 0.0;
-  for (double d : difference) mean += d;
-  mean /= replications;
-  double variance = 0.0;
-  for (double d : difference) variance += (d - mean) * (d - mean);
-  variance /= replications - 1;
-  const double half = 1.9720 * std::sqrt(variance / replications);
-  return {mean, mean - half, mean + half};
+  return paired(on, off, io::RecordLevel::events, statistic);
 }
 
 // Ventures closed by their founders in both runs of a pair, matched by their stable id (the

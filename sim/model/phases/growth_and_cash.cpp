@@ -74,10 +74,10 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       v.belief = static_cast<float>((v.belief_precision * v.belief + precision * signal) / updated);
       v.belief_precision = static_cast<float>(updated);
     }
-    double costs = d.other_costs_per_month + rent;
+    // Registered firms' other costs scale with their sector's capital intensity; teams pay the base.
+    double costs = d.other_costs_per_month * (v.registered ? sector.capital_intensity : 1.0) + rent;
     double sales_to_leading_firms = 0.0;
     if (v.registered) {
-      costs = d.other_costs_per_month * sector.capital_intensity + rent;
       if (v.revenue <= 0.0F) {
         // A firm starts selling with a chance that rises with technology and skill.
         if (draws.first_sale < 0.05 + 0.15 * v.technology + 0.1 * v.skill) start_selling(setup, v);
