@@ -16,6 +16,8 @@
 - `analysis.firm_dynamics` — `python3 -m analysis.firm_dynamics FILE.h5`: firm-size distribution,
   fat tails of sales growth, employment growth by age, exits per graduate, the horizon's largest
   firms (a `--record trajectories` file, format version 4).
+- `analysis.markets` — `python3 -m analysis.markets FILE.h5`: each sector's county market fill over
+  time (median and 10th–90th percentile over runs) from the `market_fill` events (format version 5).
 - `analysis.tables` — the h5py readers of format-version-4 tables those two use.
 - `analysis.calibration` — measures the calibration figures of docs/sources.md (§E1-§E6) from a
   results file's /events, runs the calibration scenarios (scenarios/calibration/), tunes their

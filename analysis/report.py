@@ -44,10 +44,10 @@ import pandas as pd
 from analysis.results import MissingTable, Results, ResultsError
 
 #: Indicators drawn over time, when present (docs/odd.md §7.15).
-SERIES = ("jobs", "jobs_base", "ventures_base", "incubator_residents_base", "tech_sme_cumulative_base",
+SERIES = ("jobs", "jobs_net", "jobs_base", "ventures_base", "incubator_residents_base", "tech_sme_cumulative_base",
           "high_tech_cumulative_base", "talents_cultivated_base", "public_spending_cumulative")
 #: Outcomes where more is better: the robustness map reads "beats" as "higher than the reference".
-BETTER_HIGHER = ("jobs", "jobs_base", "ventures_base", "ventures_active", "graduations_cumulative",
+BETTER_HIGHER = ("jobs", "jobs_net", "jobs_base", "ventures_base", "ventures_active", "graduations_cumulative",
                  "tech_sme_cumulative", "high_tech_cumulative", "high_tech_cumulative_base",
                  "talents_cultivated_base", "funding_raised_cumulative")
 SENSITIVITY_OUTCOMES = ("jobs", "ventures_base", "high_tech_cumulative_base", "talents_cultivated_base",

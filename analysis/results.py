@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 #: The layout this package reads (root attribute `format_version`, docs/output-format.md).
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 FORMAT = "incubsim-results"
 
 

@@ -122,9 +122,9 @@ void print_robustness(std::ostream& out, const io::ResultsHeader& header, const 
   const std::string horizon = header.month_labels.back();
   std::string previous;
   for (const io::RobustnessRow& row : result.rows) {
-    if (row.kind == "outcome" && (row.month != horizon || (row.name != "jobs" && row.name != "high_tech_cumulative_base" &&
+    if (row.kind == "outcome" && (row.month != horizon || (row.name != "jobs" && row.name != "jobs_net" && row.name != "high_tech_cumulative_base" &&
                                                            row.name != "talents_cultivated_base" && row.name != "ventures_active"))) {
-      continue;  // the file holds every metric; the screen shows the targets and four outcomes at the horizon
+      continue;  // the file holds every metric; the screen shows the targets and five outcomes at the horizon
     }
     const std::string label = row.kind == "target" ? row.name : row.name + " (" + row.month + ")";
     out << std::left << std::setw(38) << (label != previous ? label.substr(0, 37) : "") << std::setw(22)
@@ -141,7 +141,7 @@ void print_sensitivity(std::ostream& out, const io::ResultsSummary& summary) {
   out << "\nSensitivity of key outcomes at the horizon (replication means of each point)"
       << (sobol ? ": Sobol' first-order S1 and total ST with 95% bootstrap intervals\n" : ": Morris mu, mu* and sigma (per unit-cube step)\n");
   for (const io::SensitivityRow& row : summary.sensitivity) {
-    if (row.indicator != "jobs" && row.indicator != "high_tech_cumulative_base" && row.indicator != "ventures_active") continue;
+    if (row.indicator != "jobs" && row.indicator != "jobs_net" && row.indicator != "high_tech_cumulative_base" && row.indicator != "ventures_active") continue;
     out << "  " << std::left << std::setw(28) << row.indicator << std::setw(44) << row.factor << std::right;
     if (sobol) {
       out << " S1 " << with_interval(row.first_order, row.first_order_low, row.first_order_high, 3) << "  ST "

@@ -9,12 +9,13 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "engine/statistics.hpp"
+#include "io/hdf5.hpp"
 
 namespace incubsim::engine {
 
 const std::vector<std::string_view>& key_outcome_indicators() {
   static const std::vector<std::string_view> names = {
-      "ventures_active",       "jobs",                    "jobs_base",         "ventures_base",
+      "ventures_active",       "jobs",                    "jobs_net",          "jobs_base",         "ventures_base",
       "graduations_cumulative", "tech_sme_cumulative",    "high_tech_cumulative", "high_tech_cumulative_base",
       "talents_cultivated_base", "funding_raised_cumulative", "relocations_cumulative"};
   return names;
@@ -34,7 +35,9 @@ int find_column(const io::ResultsHeader& header, std::string_view name) {
 
 int column_of(const io::ResultsHeader& header, std::string_view name) {
   if (const int column = find_column(header, name); column >= 0) return column;
-  throw std::logic_error("no indicator '" + std::string(name) + "' in the results header");
+  // A file written by an older incubsim may lack an indicator the summary now reads.
+  throw io::ResultsError("the results have no indicator '" + std::string(name) +
+                         "': written by an older incubsim (docs/output-format.md, Changes); run the command again with this one");
 }
 
 SummaryAccumulator::SummaryAccumulator(const io::ResultsHeader& header)

@@ -14,7 +14,7 @@ namespace incubsim::io {
 // Version of the results file layout. Bump on any change users' scripts could notice and say so
 // in docs/output-format.md.
 inline constexpr const char* results_format_name = "incubsim-results";
-inline constexpr int results_format_version = 4;
+inline constexpr int results_format_version = 5;
 
 enum class RecordLevel : std::uint8_t { indicators = 0, events = 1, trajectories = 2 };
 

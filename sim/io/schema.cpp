@@ -30,7 +30,7 @@ constexpr Column<EventRecord> events[] = {
     {"month", &EventRecord::month, "", "month index", month},
     {"venture", &EventRecord::venture, "",
      "venture id within the run; `4294967295` (0xFFFFFFFF) for events of a carrier (`carrier_opened`, "
-     "`carrier_level_changed`)",
+     "`carrier_level_changed`); for `market_fill` the sector's index (its place among the scenario's `[[sector]]` blocks)",
      venture_or_none},
     {"kind", &EventRecord::kind, "", "index into `/labels/event_kinds` (table below)", event_kind},
     {"from_stage", &EventRecord::from_stage, "", "stage before, index into `/labels/stages`; `-1` when not applicable",

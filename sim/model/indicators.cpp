@@ -27,6 +27,11 @@ struct MonthTotals {
   double nurseries_provincial_or_higher = 0.0;
   double carriers_provincial_or_higher = 0.0;
   double carriers_national = 0.0;
+  double incumbent_jobs = 0.0;          // the county's existing firms (aggregates, §7 markets)
+  double incumbent_revenue = 0.0;
+  double incumbent_jobs_at_start = 0.0;
+  double county_demand = 0.0;           // of the bounded sectors
+  double county_demand_held = 0.0;      // incumbents' and ventures' county sales, bounded sectors
 
   double occupancy(CarrierKind kind) const {
     const auto k = static_cast<std::size_t>(kind);
@@ -75,6 +80,15 @@ MonthTotals add_up_month(const RunState& state, const ModelSetup& setup, int mon
       if (v.stage == Stage::incubator) totals.incubator_residents_base += 1;
     }
   }
+  for (const SectorMarket& market : state.markets) {
+    totals.incumbent_jobs += market.incumbent_jobs;
+    totals.incumbent_revenue += market.incumbent_revenue;
+    if (market.bounded) {
+      totals.county_demand += market.county_demand;
+      totals.county_demand_held += market.incumbent_revenue + market.venture_county_sales;  // the fill growth read
+    }
+  }
+  totals.incumbent_jobs_at_start = state.incumbent_jobs_at_start;
   for (std::size_t s = 0; s < setup.parameters.sources.size(); ++s) {
     // Sources are validated to be one of the origins; their entries count for that origin.
     totals.entries_by_origin[static_cast<std::size_t>(setup.source_origin[s])] += state.flows.entries_by_source[s];
@@ -421,6 +435,22 @@ std::vector<IndicatorDefinition> make_registry() {
        "Times a cap of the model bound since the start (headcount 65,535, patents 65,535, funding rounds 255); should be 0.",
        "running total over *growth and cash*, *finance*, *innovation* and the talent programme; `run` and `compare` print a warning when it is above 0",
        [](In in) -> double { return in.cumulative.clamps_bound; }},
+      {"incumbent_jobs", "persons", "county", "stock",
+       "Jobs of the county's existing firms (aggregates per sector; they follow the incumbents' revenue).",
+       "Σ over sectors of incumbent revenue / (incumbent_revenue / incumbent_jobs at the start) (markets)",
+       [](In in) -> double { return in.totals.incumbent_jobs; }},
+      {"incumbent_revenue", "RMB/month", "county", "stock",
+       "Monthly revenue of the county's existing firms.",
+       "Σ over sectors; grows with county demand, loses the displaced share of ventures' county sales last month (markets)",
+       [](In in) -> double { return in.totals.incumbent_revenue; }},
+      {"jobs_net", "persons", "county", "stock",
+       "Net county jobs: ventures' jobs (jobs) plus incumbents' jobs minus incumbents' jobs at the start.",
+       "`jobs` + `incumbent_jobs` − incumbent jobs at month 0",
+       [](In in) -> double { return in.totals.jobs + in.cumulative.jobs_listed + in.totals.incumbent_jobs - in.totals.incumbent_jobs_at_start; }},
+      {"county_market_fill", "share", "county", "stock",
+       "How full the bounded sectors' county demand is: incumbents' and ventures' county sales over demand, the fill this month's growth read (0 when no sector is bounded).",
+       "Σ (incumbent revenue + ventures' county sales last month) / Σ county demand, over sectors with county_demand > 0 (markets)",
+       [](In in) -> double { return in.totals.county_demand > 0.0 ? in.totals.county_demand_held / in.totals.county_demand : 0.0; }},
   };
   registry.insert(registry.end(), after_spending.begin(), after_spending.end());
   return registry;

@@ -18,6 +18,18 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
   state.operator_unpaid.assign(setup.parameters.operators.size(), 0);
   state.operator_load_factor.assign(setup.parameters.operators.size(), 1.0);
   state.budgets.guidance_fund = setup.parameters.finance.guidance_fund_capital;  // total, not annual
+  state.markets.resize(setup.parameters.sectors.size());
+  for (std::size_t s = 0; s < state.markets.size(); ++s) {
+    const SectorParameters& sector = setup.parameters.sectors[s];
+    SectorMarket& m = state.markets[s];
+    m.bounded = sector.county_demand > 0.0;
+    m.county_demand = sector.county_demand;
+    m.outside_market = sector.outside_market;
+    m.incumbent_revenue = m.incumbent_revenue_without_ventures = sector.incumbent_revenue;
+    m.incumbent_jobs = sector.incumbent_jobs;
+    m.revenue_per_incumbent_job = sector.incumbent_jobs > 0.0 ? sector.incumbent_revenue / sector.incumbent_jobs : 0.0;
+    state.incumbent_jobs_at_start += sector.incumbent_jobs;
+  }
   state.ventures.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(ventures_upper_bound(setup) / 2 + 64, 1u << 26)));
   const VentureDynamics& d = setup.parameters.dynamics;
   for (std::size_t c = 0; c < setup.carriers.size(); ++c) {

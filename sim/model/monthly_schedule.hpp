@@ -20,6 +20,9 @@ void application_and_admission(RunState& state, const MonthContext& context);
 // Phase 4 (phases/services.cpp): skill learning in and out of carriers, county training places,
 // talents cultivated.
 void services(RunState& state, const MonthContext& context);
+// Phase 5a (phases/markets.cpp): sector demand and outside markets grow, incumbents follow, and
+// last month's sales set how full each market is.
+void markets(RunState& state, const MonthContext& context);
 // Phase 5 (phases/growth_and_cash.cpp): revenue, headcount, costs, rent subsidy, loan
 // repayments, cash.
 void growth_and_cash(RunState& state, const MonthContext& context);
@@ -47,6 +50,7 @@ inline constexpr Phase monthly_schedule[] = {
     {"entry", entry},
     {"application_and_admission", application_and_admission},
     {"services", services},
+    {"markets", markets},
     {"growth_and_cash", growth_and_cash},
     {"finance", finance},
     {"innovation", innovation},

@@ -23,7 +23,16 @@ struct SectorParameters {
   std::string id;
   std::string name;
   double share = 1.0;           // relative weight among potential entrants
-  double market_growth = 0.0;   // monthly log-growth of revenue from the sector's market
+  // The sector's markets (docs/odd.md, markets; issue 17). 0 demand: no market bound (the
+  // unbounded model of issue 16). Demand and the outside market grow at their own rates.
+  double county_demand = 0.0;          // RMB/month the county buys from the sector at the start
+  double county_demand_growth = 0.0;   // monthly log-growth of the county demand
+  double outside_market = 0.0;         // RMB/month the sector's firms can sell outside the county at the start
+  double outside_market_growth = 0.0;  // monthly log-growth of the outside market
+  double displacement = 0.5;           // share of ventures' county sales taken from incumbents
+  int incumbent_firms = 0;             // the county's existing firms of the sector (aggregates, not agents)
+  double incumbent_jobs = 0.0;         // their jobs at the start
+  double incumbent_revenue = 0.0;      // their revenue at the start, RMB/month (all in the county demand)
   double rd_intensity_mean = 0.05;  // mean R&D spending, share of revenue (ventures draw around it)
   double cost_of_sales_share = 0.3; // materials and goods bought in, share of revenue (1 - gross margin)
   double capital_intensity = 1.0;   // factor on dynamics.other_costs_per_month (equipment, premises)
@@ -112,6 +121,8 @@ struct VentureDynamics {
   double opportunity_arrival = 0.012;      // monthly chance a new opportunity (or a loss) arrives
   double opportunity_size = 0.07;          // sd of a new opportunity's monthly log-growth (Laplace)
   double service_growth_effect = 0.02;     // at service quality 1, inside a carrier
+  double outside_reach = 0.5;              // share of sales outside the county at technology 1 (reach = this x technology)
+  double market_adjustment = 0.2;          // share of a market's excess (fill above 1) that sellers lose a month
   double revenue_volatility = 0.04;        // sd of the monthly log-revenue shock (Laplace)
   double revenue_per_employee = 25000.0;   // RMB/month of revenue that sustains one job
   double hiring_rate = 0.5;                // share of a shortfall of staff hired a month (whole persons)

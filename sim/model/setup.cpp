@@ -1,5 +1,6 @@
 #include "model/setup.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 #include <cstdio>
@@ -65,6 +66,22 @@ ModelSetup resolve(const ModelParameters& parameters) {
 
   if (parameters.sectors.empty()) throw ResolveError("sector", "", "a scenario needs at least one [[sector]]");
   if (parameters.sectors.size() > 64) throw ResolveError("sector", "", "at most 64 sectors are supported");
+  // Markets cover every sector or none (docs/odd.md, markets); incumbents need revenue for jobs.
+  const bool any_market = std::any_of(parameters.sectors.begin(), parameters.sectors.end(), [](const SectorParameters& s) { return s.county_demand > 0.0; });
+  for (const SectorParameters& sector : parameters.sectors) {
+    if (any_market && sector.county_demand <= 0.0) {
+      throw ResolveError("sector.county_demand", sector.id,
+                         "sector '" + sector.id + "' has no county demand while other sectors do: markets must cover every sector (or none)");
+    }
+    if (sector.incumbent_jobs > 0.0 && sector.incumbent_revenue <= 0.0) {
+      throw ResolveError("sector.incumbent_jobs", sector.id,
+                         "sector '" + sector.id + "' has incumbent jobs but no incumbent revenue: their jobs follow their revenue");
+    }
+    if (any_market && sector.incumbent_revenue > sector.county_demand) {
+      throw ResolveError("sector.incumbent_revenue", sector.id,
+                         "sector '" + sector.id + "': incumbents' revenue exceeds the county demand they sell into");
+    }
+  }
   double total_share = 0.0;
   for (const auto& sector : parameters.sectors) total_share += sector.share;
   if (total_share <= 0.0) throw ResolveError("sector.share", "", "sector shares must not all be zero");

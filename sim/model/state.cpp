@@ -12,7 +12,7 @@ constexpr std::array<const char*, status_count> status_names = {"active", "faile
 constexpr std::array<const char*, event_kind_count> event_kind_names = {
     "entry", "registration", "admission", "graduation", "eviction", "failure_cash", "failure_hazard",
     "carrier_opened", "tech_sme_certified", "high_tech_certified", "talent_cultivated", "funding_round", "loan",
-    "relocation", "acquisition", "case_by_case_support", "talent_joined", "carrier_level_changed", "failure_closure", "listing"};
+    "relocation", "acquisition", "case_by_case_support", "talent_joined", "carrier_level_changed", "failure_closure", "listing", "market_fill"};
 
 }  // namespace
 

@@ -40,8 +40,9 @@ enum class EventKind : std::uint8_t {
   carrier_level_changed = 17, // value: new level (0 none .. 3 national)
   failure_closure = 18,   // the founders decided to close (value: their expected quality)
   listing = 19,           // listed on a stock-exchange board (value: board index, model/names.hpp); left the population
+  market_fill = 20,       // a sector's county market this month (venture: the sector's index; value: its fill)
 };
-inline constexpr int event_kind_count = 20;
+inline constexpr int event_kind_count = 21;
 
 const char* stage_name(int stage);
 const char* status_name(int status);
@@ -96,6 +97,24 @@ struct Venture {
   float belief_precision = 1.0F;  // its precision (1 / variance)
   float profit_this_year = 0.0F;  // RMB, net profit since the last listing review (December)
   float profit_last_year = 0.0F;  // RMB, net profit of the 12 months before that
+};
+
+// A sector's markets this month (docs/odd.md, markets): demand, the incumbents' aggregate, and
+// the ventures' sales of the month before, from which each seller sees how full its markets are.
+struct SectorMarket {
+  bool bounded = false;            // county_demand > 0: the sector's markets bound growth
+  double county_demand = 0.0;      // RMB/month
+  double outside_market = 0.0;     // RMB/month
+  double incumbent_revenue = 0.0;  // RMB/month
+  double incumbent_revenue_without_ventures = 0.0;  // what incumbents would sell: their start share of a growing demand
+  double incumbent_jobs = 0.0;
+  double revenue_per_incumbent_job = 0.0;  // from the inputs at the start
+  double venture_county_sales = 0.0;   // last month's, RMB/month
+  double venture_outside_sales = 0.0;
+  double county_sales_now = 0.0;       // this month's, summed by growth_and_cash
+  double outside_sales_now = 0.0;
+  double county_fill = 0.0;            // (incumbents + ventures) / demand, from last month
+  double outside_fill = 0.0;           // ventures' outside sales / outside market, from last month
 };
 
 struct CarrierState {
@@ -243,6 +262,8 @@ struct RunState {
   std::vector<Venture> ventures;
   std::vector<std::uint32_t> active;  // indices of active ventures, ascending
   std::vector<CarrierState> carriers; // parallel to ModelSetup::carriers
+  std::vector<SectorMarket> markets;  // parallel to ModelParameters::sectors
+  double incumbent_jobs_at_start = 0.0;
   std::vector<std::vector<Applicant>> applicants;  // per carrier; reused month to month
   // Parallel to `active`; valid from growth_and_cash to the end of the month.
   std::vector<MonthlyDraws> draws;

@@ -56,6 +56,11 @@ constexpr InitialOnly initial_only[] = {
     {"carrier.level", "a carrier's level is set at the start and then changed by the annual level reviews"},
     {"finance.guidance_fund_capital", "the guidance fund's capital is set once, at the start"},
     {"carrier_dynamics.construction_delay_mean", "construction delays are drawn once, at the start"},
+    {"sector.county_demand", "a sector's county demand is set at the start and then grows at county_demand_growth"},
+    {"sector.outside_market", "a sector's outside market is set at the start and then grows at outside_market_growth"},
+    {"sector.incumbent_firms", "the incumbents are set at the start"},
+    {"sector.incumbent_jobs", "the incumbents' jobs are set at the start and then follow their revenue"},
+    {"sector.incumbent_revenue", "the incumbents' revenue is set at the start and then follows demand and displacement"},
 };
 
 std::string initial_only_problem(const std::string& key) {

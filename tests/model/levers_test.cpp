@@ -23,13 +23,17 @@ constexpr std::uint32_t seed = 20211129;
 const std::string levers = std::string(INCUBSIM_SOURCE_DIR) + "/scenarios/test/levers.toml";
 
 // How a run's indicator series becomes one number.
-enum class Measure { final_value, sum, mean_per_admission };
+enum class Measure { final_value, sum, mean_per_admission, final_per_active_venture };
 
 double summarise(const io::RunOutput& run, int months, const std::string& indicator, Measure measure) {
   const std::size_t count = model::indicator_registry().size();
   const auto column = static_cast<std::size_t>(model::indicator_index(indicator));
   auto at = [&](int month, std::size_t c) { return run.indicators[static_cast<std::size_t>(month) * count + c]; };
   if (measure == Measure::final_value) return at(months - 1, column);
+  if (measure == Measure::final_per_active_venture) {
+    const double active = at(months - 1, static_cast<std::size_t>(model::indicator_index("ventures_active")));
+    return active > 0 ? at(months - 1, column) / active : 0.0;
+  }
   double total = 0.0;
   for (int m = 0; m < months; ++m) total += at(m, column);
   if (measure == Measure::sum) return total;
@@ -339,4 +343,52 @@ TEST_CASE("Lever: carriers' services speed up founders' learning", "[model][leve
   // With services that sharpen the monthly signal, weak residents close sooner (and more of them).
   check_increases(paired_effect({"dynamics.service_learning_effect=3"}, {"dynamics.service_learning_effect=0"},
                                 "exits_failure_closure", Measure::sum));
+}
+
+namespace {
+
+// Markets on in both sectors of the lever county (issue 17): `demand` RMB/month of county demand
+// each, incumbents holding half of it with 10,000 RMB a job, an outside market of half the demand.
+std::vector<std::string> markets(double demand, double displacement = 0.5) {
+  std::vector<std::string> sets;
+  for (const char* sector : {"general", "technology"}) {
+    const std::string prefix = std::string("sector.") + sector + ".";
+    sets.push_back(prefix + "county_demand=" + std::to_string(demand));
+    sets.push_back(prefix + "incumbent_revenue=" + std::to_string(demand / 2));
+    sets.push_back(prefix + "incumbent_jobs=" + std::to_string(demand / 2 / 10000.0));
+    sets.push_back(prefix + "outside_market=" + std::to_string(demand / 2));
+    sets.push_back(prefix + "displacement=" + std::to_string(displacement));
+  }
+  return sets;
+}
+
+}  // namespace
+
+TEST_CASE("Lever: halving sector demand lowers ventures' revenue", "[model][lever]") {
+  check_decreases(paired_effect(markets(2e6), markets(4e6), "revenue", Measure::final_value));
+}
+
+TEST_CASE("Lever: more entrants lower revenue per venture in a bounded market", "[model][lever]") {
+  check_decreases(paired_effect(with(markets(2e6), "source.grassroots.potential_per_month=36"), markets(2e6), "revenue",
+                                Measure::final_per_active_venture));
+}
+
+TEST_CASE("Lever: displacement lowers net county jobs", "[model][lever]") {
+  check_decreases(paired_effect(markets(2e6, 1.0), markets(2e6, 0.0), "jobs_net", Measure::final_value));
+}
+
+TEST_CASE("Lever: a demand so large it never binds reproduces the unbounded model", "[model][lever]") {
+  // Incumbents hold half of it, so the fill is about one half: not "never binds". Instead a demand
+  // of 1e13 with no incumbents and an outside market as large: fill about 1e-7.
+  std::vector<std::string> unbounded;
+  for (const char* sector : {"general", "technology"}) {
+    unbounded.push_back(std::string("sector.") + sector + ".county_demand=1e13");
+    unbounded.push_back(std::string("sector.") + sector + ".outside_market=1e13");
+  }
+  const Effect effect = paired_effect(unbounded, {}, "revenue", Measure::final_value);
+  const Effect level = paired_effect({}, {"simulation.potential_scale=0"}, "revenue", Measure::final_value);
+  INFO("difference " << effect.mean << " on a level of " << level.mean);
+  REQUIRE(level.mean > 0.0);
+  CHECK(std::abs(effect.low) < 1e-3 * level.mean);
+  CHECK(std::abs(effect.high) < 1e-3 * level.mean);
 }

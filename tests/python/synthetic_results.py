@@ -1,4 +1,4 @@
-"""Small synthetic results files in format version 4 (issue 16's /ventures, statuses `listed`, event
+"""Small synthetic results files in format version 5 (issue 16's /ventures, statuses `listed`, event
 kinds `failure_closure` and `listing`, /labels/stream_kinds), written with h5py for the tests of
 analysis.ventures and analysis.firm_dynamics while the C++ writer is not finished.
 
@@ -63,7 +63,7 @@ def _write_table(f: h5py.File, group: str, schema: dict, columns: dict, rows: in
 
 def write(path, *, scenarios: list[str], replications: int, months: int, ventures: dict | None = None,
           events: dict | None = None, trajectories: dict | None = None, carriers: dict | None = None,
-          seeds: list[int] | None = None, base_seed: int = 7, format_version: int = 4,
+          seeds: list[int] | None = None, base_seed: int = 7, format_version: int = 5,
           command: str = "compare") -> None:
     """A results file of `len(scenarios) * replications` runs in compare order (scenario-major).
 

@@ -20,7 +20,7 @@ REPLICATIONS = 8
 POINTS = 4               # --robustness
 ROBUST_REPLICATIONS = 3
 SEED = 20211129
-KEY_OUTCOMES = 11        # key_outcome_indicators() in sim/engine/summary.cpp
+KEY_OUTCOMES = 12        # key_outcome_indicators() in sim/engine/summary.cpp
 T_975_DF7 = 2.364624251592785  # Student t quantile 0.975 with REPLICATIONS - 1 degrees of freedom
 COMPARE_COLUMNS = {
     "scenario": "uint32", "kind": "string", "name": "string", "month": "string",

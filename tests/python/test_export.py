@@ -326,7 +326,7 @@ def test_sweep_design_and_indicators(sweep_csv, sweep_file):
             else:
                 _same_numbers(design[key], values[:, k])
             _same_numbers(design["unit:" + key], unit[:, k])
-        assert len(_read(sweep_csv, "sensitivity.csv")) == f["sensitivity/factor"].shape[0] == 11 * len(keys)
+        assert len(_read(sweep_csv, "sensitivity.csv")) == f["sensitivity/factor"].shape[0] == 12 * len(keys)
         indicators = _read(sweep_csv, "indicators.csv")
         runs, months, _ = f["indicators/values"].shape
         assert len(indicators) == runs * months

@@ -136,7 +136,7 @@ def test_summary_outcomes_are_the_means_at_the_horizon(results):
         values = f["indicators/values"][()]
         outcomes = f["summary/outcomes"]
         indicators = _text(outcomes["indicator"][()])
-        assert len(indicators) == 11 * len(f["scenarios/names"])
+        assert len(indicators) == 12 * len(f["scenarios/names"])
         spending = values[:, -1, names.index("public_spending_cumulative")].mean()
         for row, name in enumerate(indicators):
             mean = values[:, -1, names.index(name)].mean()

@@ -121,7 +121,7 @@ def test_trajectories_and_design(trajectory_file, sobol_file):
         k = f["design/factor"].shape[0]
         assert len(design) == 8 * (k + 2)
         np.testing.assert_array_equal(design["carrier.test-incubator.capacity"].to_numpy(), f["design/value"][:, 1])
-        assert len(r.sensitivity()) == 11 * k
+        assert len(r.sensitivity()) == 12 * k
         with pytest.raises(MissingTable, match="--robustness"):
             r.robustness_summary()
 
@@ -223,7 +223,7 @@ def _bad_files(directory: Path, good: Path) -> dict:
     shutil.copy(good, newer)
     with h5py.File(newer, "r+") as f:
         f.attrs["format_version"] = np.int32(99)
-    cases["newer"] = (newer, "newer than version 4")
+    cases["newer"] = (newer, "newer than version 5")
     older = directory / "older.h5"
     shutil.copy(good, older)
     with h5py.File(older, "r+") as f:

@@ -24,7 +24,7 @@ import support
 SEED = 20211201
 REPLICATIONS = 2
 KEY_OUTCOMES = [  # key_outcome_indicators() in sim/engine/summary.cpp
-    "ventures_active", "jobs", "jobs_base", "ventures_base", "graduations_cumulative", "tech_sme_cumulative",
+    "ventures_active", "jobs", "jobs_net", "jobs_base", "ventures_base", "graduations_cumulative", "tech_sme_cumulative",
     "high_tech_cumulative", "high_tech_cumulative_base", "talents_cultivated_base", "funding_raised_cumulative",
     "relocations_cumulative",
 ]

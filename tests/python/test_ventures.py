@@ -238,8 +238,8 @@ def test_bad_inputs_exit_2_with_a_message(compare_file, tmp_path):
     older = tmp_path / "v3.h5"
     synthetic.write(older, scenarios=["no-programme", "programme"], replications=2, months=12, format_version=3)
     synthetic.assert_refused(_cli("compare", older, *names), "format version 3")
-    newer = tmp_path / "v5.h5"
-    synthetic.write(newer, scenarios=["no-programme", "programme"], replications=2, months=12, format_version=5)
+    newer = tmp_path / "v6.h5"
+    synthetic.write(newer, scenarios=["no-programme", "programme"], replications=2, months=12, format_version=6)
     synthetic.assert_refused(_cli("compare", newer, *names), "newer")
     text = tmp_path / "notes.h5"
     text.write_text("not hdf5")

@@ -95,7 +95,7 @@ TEST_CASE("Epochs accumulate the changes dated on or before them, in date order"
                                        entry("2021-06", "carrier.test-nursery.capacity", "12") +
                                        entry("2022-01", "dynamics.revenue_growth", "0.01") +
                                        entry("2021-06", "stage.incubator.min_months", "2") +
-                                       entry("2022-01", "sector.general.market_growth", "0.002"));
+                                       entry("2022-01", "sector.general.county_demand_growth", "0.002"));
   const scenario::Scenario loaded = scenario::load_scenario(path);
   REQUIRE(loaded.epochs.size() == 4);
   std::vector<int> firsts;
@@ -110,12 +110,12 @@ TEST_CASE("Epochs accumulate the changes dated on or before them, in date order"
   CHECK(loaded.epochs[3].setup.parameters.stages[1].min_months == 2);
   CHECK(loaded.epochs[1].setup.parameters.dynamics.revenue_growth == loaded.setup.parameters.dynamics.revenue_growth);
   CHECK(loaded.epochs[2].setup.parameters.dynamics.revenue_growth == 0.01);
-  CHECK(loaded.epochs[3].setup.parameters.sectors[0].market_growth == 0.002);
+  CHECK(loaded.epochs[3].setup.parameters.sectors[0].county_demand_growth == 0.002);
   // The schedule in date order, file order within a date.
   std::vector<std::string> keys;
   for (const auto& change : loaded.schedule) keys.push_back(change.date + " " + change.key);
   CHECK(keys == std::vector<std::string>{"2021-06 carrier.test-nursery.capacity", "2021-06 stage.incubator.min_months",
-                                         "2022-01 dynamics.revenue_growth", "2022-01 sector.general.market_growth",
+                                         "2022-01 dynamics.revenue_growth", "2022-01 sector.general.county_demand_growth",
                                          "2022-03 carrier.test-nursery.capacity"});
   CHECK(loaded.schedule.front().value == "12");
   CHECK(loaded.schedule.back().value == "14");

@@ -16,6 +16,13 @@
 namespace incubsim::model {
 namespace {
 
+// The share of a seller's sales outside the county: its reach (outside_reach x technology) where
+// the sector has markets and an outside market, else 0.
+double outside_share(const ModelSetup& setup, const SectorMarket& market, const Venture& v) {
+  if (!market.bounded || market.outside_market <= 0.0) return 0.0;
+  return std::clamp(setup.parameters.dynamics.outside_reach * v.technology, 0.0, 1.0);
+}
+
 // `expected` persons as a whole number: its integer part, plus one with the chance of its
 // fractional part (stochastic rounding: the mean is `expected`).
 long whole_persons(double expected, double uniform) {
@@ -83,8 +90,16 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
         if (draws.first_sale < 0.05 + 0.15 * v.technology + 0.1 * v.skill) start_selling(setup, v);
       } else {
         const double before = v.revenue;
-        double growth = d.revenue_growth + sector.market_growth + v.opportunity + d.service_growth_effect * quality_of_service;
+        double growth = d.revenue_growth + v.opportunity + d.service_growth_effect * quality_of_service;
         if (base) growth += leading.mentoring_growth * leading_firms;  // leading firms mentor base residents
+        const SectorMarket& market = state.markets[v.sector];
+        if (market.bounded) {
+          // How full its markets are, weighted by where it sells: growth slows as they fill, and
+          // an over-full market takes back a share of its excess (docs/odd.md, markets).
+          const double fill = (1.0 - outside_share(setup, market, v)) * market.county_fill + outside_share(setup, market, v) * market.outside_fill;
+          if (growth > 0.0) growth *= std::max(0.0, 1.0 - fill);
+          if (fill > 1.0) growth -= d.market_adjustment * std::log(fill);
+        }
         v.revenue = static_cast<float>(v.revenue * std::exp(growth + volatility * draws.revenue_shock + shock_correction));
         v.growth = static_cast<float>(0.8 * v.growth + 0.2 * std::log(std::max<double>(v.revenue, 1.0) / std::max(before, 1.0)));
         // Opportunities run out; now and then a new one (or the loss of one) arrives.
@@ -106,6 +121,12 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       if (headcount > 65535) state.flows.clamps_bound += 1;  // the headcount field's cap (counted, §7.5)
       v.headcount = static_cast<std::uint16_t>(std::clamp<long>(headcount, 1, 65535));
       costs += v.headcount * d.wage_per_month + (v.rd_intensity + sector.cost_of_sales_share) * v.revenue;
+    }
+    if (v.revenue > 0.0F) {
+      SectorMarket& market = state.markets[v.sector];
+      const double outside = outside_share(setup, market, v) * v.revenue;
+      market.outside_sales_now += outside;
+      market.county_sales_now += v.revenue - outside;
     }
     const double income = v.revenue + sales_to_leading_firms;
     v.profit_this_year = static_cast<float>(v.profit_this_year + income - costs);
