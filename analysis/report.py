@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import stats
 from analysis.results import MissingTable, Results, ResultsError
 
 #: Indicators drawn over time, when present (docs/odd.md §7.15).
@@ -399,8 +400,8 @@ class Report:
         import matplotlib.pyplot as plt
 
         section = Section("Public cost", "cost")
-        wanted = [n for n in ("public_spending_cumulative", "cost_per_job", "cost_per_high_tech", "jobs", "jobs_base",
-                              "high_tech_cumulative_base") if n in self.results.indicator_names]
+        wanted = [n for n in ("public_spending_cumulative", "cost_per_job", "cost_per_high_tech", "jobs", "jobs_net",
+                              "jobs_base", "high_tech_cumulative_base") if n in self.results.indicator_names]
         last = self.results.final_values(wanted)
         last = last.replace({"cost_per_job": {0.0: np.nan}, "cost_per_high_tech": {0.0: np.nan}})
         rows = []
@@ -419,6 +420,13 @@ class Report:
                 extra_jobs = (paired["jobs"] - paired["jobs_cf"]).mean()
                 row["extra_jobs_vs_counterfactual"] = extra_jobs
                 row["cost_per_extra_job"] = extra_spending / extra_jobs if extra_jobs > 0 else np.nan
+                # Gross (venture jobs) and net (incumbents' lost jobs counted) effects on county
+                # jobs, paired over replications, with their 95% t intervals.
+                for column, label in (("jobs", "gross"), ("jobs_net", "net")):
+                    if column in paired:
+                        effect = stats.paired_difference(paired[column], paired[column + "_cf"])
+                        row[f"{label}_jobs_effect"] = effect["mean"]
+                        row[f"{label}_jobs_effect_interval"] = f"[{effect['low']:,.0f}, {effect['high']:,.0f}]"
             rows.append(row)
         table = pd.DataFrame(rows)
         panels = [("cost_per_job", "public RMB per job in the base"),
@@ -451,11 +459,14 @@ class Report:
             "per job in the base and per high-tech enterprise incubated in the base (n/a where none "
             "was certified or nothing was spent), and the extra public spending per extra county job "
             "against the no-programme counterfactual (ratio of the mean paired differences; n/a "
-            "when the scenario creates no extra jobs)."))
+            "when the scenario creates no extra jobs). The table adds the programme's effect on county "
+            "jobs against the counterfactual, paired over replications with a 95% interval: gross "
+            "(<code>jobs</code>, the ventures' jobs) and net (<code>jobs_net</code>: the incumbents' "
+            "jobs lost to displacement counted, docs/odd.md §7.5a)."))
         section.body.append(self.table(table, "cost", {
             "public_spending_million": "{:,.1f}", "jobs_base": "{:,.0f}", "cost_per_job": "{:,.0f}",
             "cost_per_high_tech": "{:,.0f}", "high_tech_base": "{:,.1f}", "extra_jobs_vs_counterfactual": "{:,.0f}",
-            "cost_per_extra_job": "{:,.0f}"}))
+            "cost_per_extra_job": "{:,.0f}", "gross_jobs_effect": "{:+,.0f}", "net_jobs_effect": "{:+,.0f}"}))
         self.cost_table = table
         self.add(section)
 
@@ -688,7 +699,6 @@ class Report:
                                                            "total", "total_low", "total_high")]
                                               if kind == "sobol_saltelli" else ["mu", "mu_star", "sigma"])
             return frame[keep].reset_index(drop=True)
-        from analysis import stats
         frames = []
         for outcome in outcomes:
             y = per_point[outcome].to_numpy(dtype=float)
@@ -720,6 +730,10 @@ class Report:
                 row["public spending (M RMB)"] = cost.loc[name, "public_spending_million"]
                 row["jobs in the base"] = cost.loc[name, "jobs_base"]
                 row["RMB per base job"] = cost.loc[name, "cost_per_job"]
+                for label in ("gross", "net"):
+                    if f"{label}_jobs_effect" in cost.columns and not pd.isna(cost.loc[name, f"{label}_jobs_effect"]):
+                        row[f"{label} county jobs vs {self.counterfactual} (95%)"] = (
+                            f"{cost.loc[name, f'{label}_jobs_effect']:+,.0f} {cost.loc[name, f'{label}_jobs_effect_interval']}")
             if robustness is not None and name != self.reference:
                 mine = robustness[(robustness["scenario_name"] == name) & (robustness["kind"] == "target")]
                 row[f"targets: beats/ties/loses {self.reference} (points)"] = (

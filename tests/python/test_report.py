@@ -10,6 +10,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+import pandas as pd
 import pytest
 
 from support import environment, small_scenario, text
@@ -186,6 +187,26 @@ def test_report_of_a_comparison_has_every_section_and_figure(compare_file, tmp_p
     assert page.count("data:image/png;base64,") == len(list((output / "figures").iterdir()))
     assert (output / "tables" / "robustness.csv").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report")], "temporary directory left behind"
+
+
+def test_report_shows_gross_and_net_county_jobs_against_the_counterfactual(compare_file, tmp_path):
+    """The cost table's gross and net effects on county jobs are the paired means of jobs and
+    jobs_net against no-programme at the last month (issue 17), and the glance shows them."""
+    output = tmp_path / "report"
+    assert _report(compare_file, "-o", output).returncode == 0
+    cost = pd.read_csv(output / "tables" / "cost.csv").set_index("scenario_name")
+    with h5py.File(compare_file, "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["indicators/indicator"][()]]
+        scenario = f["runs/scenario"][()]
+        final = f["indicators/values"][:, -1, :]
+    for column, label in (("jobs", "gross"), ("jobs_net", "net")):
+        values = final[:, names.index(column)]
+        for s, name in enumerate(YIYUAN[:2]):
+            expected = np.mean(values[scenario == s] - values[scenario == YIYUAN.index("no-programme")])
+            assert cost.loc[name, f"{label}_jobs_effect"] == pytest.approx(expected, rel=1e-9)
+    assert cost.loc["baseline-4n", "net_jobs_effect"] < cost.loc["baseline-4n", "gross_jobs_effect"]  # displacement 0.25-0.5
+    glance = pd.read_csv(output / "tables" / "glance.csv")
+    assert "net county jobs vs no-programme (95%)" in glance.columns
 
 
 def test_report_of_a_sweep_shows_sensitivity(sobol_file, tmp_path):
