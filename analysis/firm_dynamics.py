@@ -42,7 +42,6 @@ Figures and how they are measured:
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from dataclasses import dataclass
@@ -50,7 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as st
 
-from analysis.tables import InputError, ResultsFile, json_safe, open_results, run_reporting_errors
+from analysis.tables import InputError, ResultsFile, open_results, run_command_line
 
 SIZE_CLASSES = ((1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 4, "4"), (5, 9, "5-9"), (10, 19, "10-19"),
                 (20, 49, "20-49"), (50, 99, "50-99"), (100, None, "100+"))
@@ -447,16 +446,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="months t of the twelve-month growth (default 24, 36, ... to the horizon)")
     parser.add_argument("--scenario", help="only this scenario (default: every scenario of the file)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    try:
-        arguments = parser.parse_args(argv)
-    except SystemExit as exit:
-        return 2 if exit.code not in (0, None) else 0
-    code, result = run_reporting_errors("analysis.firm_dynamics", lambda: analyse(
-        arguments.results, arguments.month, arguments.growth_months, arguments.scenario))
-    if code != 0:
-        return code
-    print(json.dumps(json_safe(result), indent=2) if arguments.json else format_report(result))
-    return 0
+    return run_command_line("analysis.firm_dynamics", parser, argv,
+                            lambda arguments: analyse(arguments.results, arguments.month, arguments.growth_months,
+                                                      arguments.scenario),
+                            format_report)
 
 
 if __name__ == "__main__":

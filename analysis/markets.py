@@ -29,14 +29,13 @@ with no `market_fill` event for the scenarios asked (their sectors have no marke
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import tomllib
 
 import numpy as np
 
-from analysis.tables import InputError, ResultsFile, json_safe, open_results, run_reporting_errors
+from analysis.tables import InputError, ResultsFile, open_results, run_command_line
 
 EVENT_KIND = "market_fill"
 DEFAULT_EVERY = 12
@@ -177,16 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=int, default=DEFAULT_EVERY,
                         help=f"months between the rows (default {DEFAULT_EVERY}); the last month is always shown")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    try:
-        arguments = parser.parse_args(argv)
-    except SystemExit as exit:
-        return 2 if exit.code not in (0, None) else 0
-    code, result = run_reporting_errors("analysis.markets", lambda: analyse(
-        arguments.results, arguments.scenario, arguments.every))
-    if code != 0:
-        return code
-    print(json.dumps(json_safe(result), indent=2) if arguments.json else format_report(result))
-    return 0
+    return run_command_line("analysis.markets", parser, argv,
+                            lambda arguments: analyse(arguments.results, arguments.scenario, arguments.every),
+                            format_report)
 
 
 if __name__ == "__main__":

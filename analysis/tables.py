@@ -12,6 +12,7 @@ the command lines turn it into exit code 2 and write nothing.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -172,6 +173,21 @@ def run_reporting_errors(program: str, work: Callable[[], object]) -> tuple[int,
         print(f"{program}: failed: {type(error).__name__}: {error} (set INCUBSIM_DEBUG=1 for the traceback)",
               file=sys.stderr)
         return 1, None
+
+
+def run_command_line(program: str, parser, argv: list[str] | None, work: Callable[[object], object],
+                     report: Callable[[object], str]) -> int:
+    """A command line that parses `argv` (usage errors exit 2), runs `work(arguments)` under
+    run_reporting_errors and prints its result: JSON with `--json`, else `report(result)`."""
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit:
+        return 2 if exit.code not in (0, None) else 0
+    code, result = run_reporting_errors(program, lambda: work(arguments))
+    if code != 0:
+        return code
+    print(json.dumps(json_safe(result), indent=2) if arguments.json else report(result))
+    return 0
 
 
 def _short(error: BaseException) -> str:
