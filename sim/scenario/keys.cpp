@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <utility>
 #include <toml++/toml.h>
 
 #include "scenario/loader.hpp"
@@ -40,6 +41,21 @@ std::vector<std::string> split_key(const std::string& key) {
   while (std::getline(stream, part, '.')) parts.push_back(part);
   if (!key.empty() && key.back() == '.') parts.emplace_back();
   return parts;
+}
+
+std::string removed_key_hint(const std::string& key) {
+  // Keys an older incubsim read, with what replaced them: a scenario written for it gets the way
+  // forward instead of a guess.
+  static const std::pair<const char*, const char*> removed[] = {
+      {"sector.market_growth", "sector.market_growth was replaced by county_demand_growth and outside_market_growth "
+                               "with the sector markets of issue 17 (docs/odd.md §7.5a)"},
+      {"dynamics.headcount_adjustment", "dynamics.headcount_adjustment was replaced by hiring_rate and firing_rate "
+                                        "with the hiring in whole persons of issue 16 (docs/odd.md §7.5)"},
+  };
+  for (const auto& [old_key, hint] : removed) {
+    if (key == old_key) return std::string(" (") + hint + ")";
+  }
+  return "";
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {

@@ -18,6 +18,8 @@ std::vector<std::string> split_key(const std::string& key);
 
 // " (did you mean 'x'?)" when a candidate is close to `word`, else "".
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+// " (<old key> was replaced by …)" for a key an older incubsim read; "" for any other key.
+std::string removed_key_hint(const std::string& key);
 
 // The arrays of tables: sector, source, operator, carrier, target.
 const std::vector<std::string>& element_table_names();

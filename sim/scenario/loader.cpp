@@ -387,7 +387,8 @@ void read_table(const toml::table& table, const std::string& prefix, const std::
     }
     if (binding == nullptr) {
       if (!element && name == "source" && node.is_string()) continue;  // a citation for the table
-      problems.add(where, full, "unknown key '" + name + "' in [" + prefix + "]" + did_you_mean(name, known));
+      const std::string hint = removed_key_hint(full);
+      problems.add(where, full, "unknown key '" + name + "' in [" + prefix + "]" + (hint.empty() ? did_you_mean(name, known) : hint));
       continue;
     }
     const std::string error = assign(binding->spec, node, binding->field(owner));

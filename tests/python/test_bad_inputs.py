@@ -83,6 +83,8 @@ ROWS = {
                                        "learning-out-of-range.toml:5: key 'dynamics.result_noise': out of range"),
     "scenario-markets-not-every-sector": (["run", "{bad}/markets-not-every-sector.toml", "-o", "{out}"], 2,
                                           "markets-not-every-sector.toml:10: key 'sector.county_demand': sector 'second' has no county demand"),
+    "scenario-market-growth-removed": (["check", "{bad}/market-growth-removed.toml"], 2,
+                                       "market-growth-removed.toml:7: key 'sector.market_growth': unknown key 'market_growth' in [sector] (sector.market_growth was replaced by county_demand_growth"),
     "scenario-market-negative-demand": (["check", "{bad}/market-negative-demand.toml"], 2,
                                         "market-negative-demand.toml:7: key 'sector.county_demand': out of range"),
     "scenario-market-displacement-out-of-range": (["check", "{bad}/market-displacement-out-of-range.toml"], 2,
