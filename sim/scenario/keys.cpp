@@ -48,9 +48,9 @@ std::string removed_key_hint(const std::string& key) {
   // forward instead of a guess.
   static const std::pair<const char*, const char*> removed[] = {
       {"sector.market_growth", "sector.market_growth was replaced by county_demand_growth and outside_market_growth "
-                               "with the sector markets of issue 17 (docs/odd.md §7.5a)"},
+                               "with the sector markets of issue 17, docs/odd.md §7.5a"},
       {"dynamics.headcount_adjustment", "dynamics.headcount_adjustment was replaced by hiring_rate and firing_rate "
-                                        "with the hiring in whole persons of issue 16 (docs/odd.md §7.5)"},
+                                        "with the hiring in whole persons of issue 16, docs/odd.md §7.5"},
   };
   for (const auto& [old_key, hint] : removed) {
     if (key == old_key) return std::string(" (") + hint + ")";
