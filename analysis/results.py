@@ -28,6 +28,16 @@ FORMAT_VERSION = 5
 FORMAT = "incubsim-results"
 
 
+
+def _design_columns(keys, unit, value) -> dict:
+    """`u:<key>` (quantile) and `<key>` (value) columns of a design, key by key, built at once
+    (one DataFrame from a dict: inserting a hundred columns one by one fragments the frame)."""
+    columns = {}
+    for k, key in enumerate(keys):
+        columns[f"u:{key}"] = unit[:, k]
+        columns[key] = value[:, k]
+    return columns
+
 class ResultsError(Exception):
     """The file cannot be read as an incubsim results file (message: one line, names the file)."""
 
@@ -363,27 +373,21 @@ class Results:
         points, scenarios, metrics = difference.shape
         p, s, m = np.meshgrid(np.arange(points), np.arange(scenarios), np.arange(metrics), indexing="ij")
         p, s, m = p.ravel(), s.ravel(), m.ravel()
-        frame = pd.DataFrame({
+        columns = {
             "point": p, "scenario": s,
             "scenario_name": np.asarray(self.scenario_names, dtype=object)[s],
             "kind": kinds[m], "name": names[m], "month": months[m],
             "difference": difference.ravel(),
-        })
-        for k, key in enumerate(keys):
-            frame[f"u:{key}"] = unit[p, k]
-            frame[key] = value[p, k]
-        return frame
+        }
+        columns.update(_design_columns(keys, unit[p], value[p]))
+        return pd.DataFrame(columns)
 
     def robustness_keys(self) -> pd.DataFrame:
         """The robustness design: one row per point, `u:<key>` quantiles and `<key>` values."""
         keys = list(self._read("robustness/key"))
         unit = self._read("robustness/unit")
         value = self._read("robustness/value")
-        frame = pd.DataFrame({"point": np.arange(unit.shape[0])})
-        for k, key in enumerate(keys):
-            frame[f"u:{key}"] = unit[:, k]
-            frame[key] = value[:, k]
-        return frame
+        return pd.DataFrame({"point": np.arange(unit.shape[0]), **_design_columns(keys, unit, value)})
 
     def robustness_correlation(self) -> pd.DataFrame:
         """/robustness/correlation in long form: scenario_name, kind, name, month, key, correlation."""
