@@ -233,6 +233,15 @@ TEST_CASE("Keys read only when a run starts cannot be scheduled", "[scenario]") 
   CHECK(problem.key == "carrier.test-park.level");
   CHECK(problem.line == 4);
   CHECK(contains(problem.message, "annual level reviews"));
+  // A sector's markets and incumbents are set at the start (docs/odd.md §7.5a); their growth rates
+  // and displacement may change.
+  for (const std::string key : {"sector.general.county_demand", "sector.general.outside_market", "sector.general.incumbent_firms",
+                                "sector.general.incumbent_jobs", "sector.general.incumbent_revenue"}) {
+    INFO(key);
+    const Problem market = the_problem(small_with(dir, "market.toml", entry("2022-01", key, "1000")));
+    CHECK(market.key == key);
+    CHECK(contains(market.message, "cannot be scheduled"));
+  }
 }
 
 TEST_CASE("Citations are not parameters and cannot be scheduled", "[scenario]") {
