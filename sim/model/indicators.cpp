@@ -88,7 +88,7 @@ MonthTotals add_up_month(const RunState& state, const ModelSetup& setup, int mon
       totals.county_demand_held += market.incumbent_revenue + market.venture_county_sales;  // the fill growth read
     }
   }
-  totals.incumbent_jobs_at_start = state.incumbent_jobs_at_start;
+  for (const SectorParameters& sector : setup.parameters.sectors) totals.incumbent_jobs_at_start += sector.incumbent_jobs;
   for (std::size_t s = 0; s < setup.parameters.sources.size(); ++s) {
     // Sources are validated to be one of the origins; their entries count for that origin.
     totals.entries_by_origin[static_cast<std::size_t>(setup.source_origin[s])] += state.flows.entries_by_source[s];

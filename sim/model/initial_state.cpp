@@ -28,7 +28,6 @@ RunState initialise(const ModelSetup& setup, RandomKey key, const EventSink& sin
     m.incumbent_revenue = m.incumbent_revenue_without_ventures = sector.incumbent_revenue;
     m.incumbent_jobs = sector.incumbent_jobs;
     m.revenue_per_incumbent_job = sector.incumbent_jobs > 0.0 ? sector.incumbent_revenue / sector.incumbent_jobs : 0.0;
-    state.incumbent_jobs_at_start += sector.incumbent_jobs;
   }
   state.ventures.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(ventures_upper_bound(setup) / 2 + 64, 1u << 26)));
   const VentureDynamics& d = setup.parameters.dynamics;

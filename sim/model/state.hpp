@@ -110,7 +110,6 @@ struct SectorMarket {
   double incumbent_jobs = 0.0;
   double revenue_per_incumbent_job = 0.0;  // from the inputs at the start
   double venture_county_sales = 0.0;   // last month's, RMB/month
-  double venture_outside_sales = 0.0;
   double county_sales_now = 0.0;       // this month's, summed by growth_and_cash
   double outside_sales_now = 0.0;
   double county_fill = 0.0;            // (incumbents + ventures) / demand, from last month
@@ -263,7 +262,6 @@ struct RunState {
   std::vector<std::uint32_t> active;  // indices of active ventures, ascending
   std::vector<CarrierState> carriers; // parallel to ModelSetup::carriers
   std::vector<SectorMarket> markets;  // parallel to ModelParameters::sectors
-  double incumbent_jobs_at_start = 0.0;
   std::vector<std::vector<Applicant>> applicants;  // per carrier; reused month to month
   // Parallel to `active`; valid from growth_and_cash to the end of the month.
   std::vector<MonthlyDraws> draws;

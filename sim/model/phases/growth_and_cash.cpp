@@ -96,7 +96,8 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
         if (market.bounded) {
           // How full its markets are, weighted by where it sells: growth slows as they fill, and
           // an over-full market takes back a share of its excess (docs/odd.md, markets).
-          const double fill = (1.0 - outside_share(setup, market, v)) * market.county_fill + outside_share(setup, market, v) * market.outside_fill;
+          const double outside = outside_share(setup, market, v);
+          const double fill = (1.0 - outside) * market.county_fill + outside * market.outside_fill;
           if (growth > 0.0) growth *= std::max(0.0, 1.0 - fill);
           if (fill > 1.0) growth -= d.market_adjustment * std::log(fill);
         }
@@ -122,8 +123,8 @@ void growth_and_cash(RunState& state, const MonthContext& context) {
       v.headcount = static_cast<std::uint16_t>(std::clamp<long>(headcount, 1, 65535));
       costs += v.headcount * d.wage_per_month + (v.rd_intensity + sector.cost_of_sales_share) * v.revenue;
     }
-    if (v.revenue > 0.0F) {
-      SectorMarket& market = state.markets[v.sector];
+    // Sales are summed only where markets bound growth: nothing reads them elsewhere.
+    if (SectorMarket& market = state.markets[v.sector]; market.bounded && v.revenue > 0.0F) {
       const double outside = outside_share(setup, market, v) * v.revenue;
       market.outside_sales_now += outside;
       market.county_sales_now += v.revenue - outside;

@@ -18,7 +18,7 @@ void markets(RunState& state, const MonthContext& context) {
     SectorMarket& m = state.markets[s];
     const SectorParameters& sector = sectors[s];
     m.venture_county_sales = m.county_sales_now;
-    m.venture_outside_sales = m.outside_sales_now;
+    const double venture_outside_sales = m.outside_sales_now;  // last month's
     m.county_sales_now = m.outside_sales_now = 0.0;
     if (!m.bounded) continue;
     if (context.month > 0) {
@@ -31,7 +31,7 @@ void markets(RunState& state, const MonthContext& context) {
     m.incumbent_revenue = std::max(0.0, m.incumbent_revenue_without_ventures - sector.displacement * m.venture_county_sales);
     m.incumbent_jobs = m.revenue_per_incumbent_job > 0.0 ? m.incumbent_revenue / m.revenue_per_incumbent_job : 0.0;
     m.county_fill = (m.incumbent_revenue + m.venture_county_sales) / m.county_demand;
-    m.outside_fill = m.outside_market > 0.0 ? m.venture_outside_sales / m.outside_market : 0.0;
+    m.outside_fill = m.outside_market > 0.0 ? venture_outside_sales / m.outside_market : 0.0;
     // Recorded at --record events: the sector's index stands where a venture id would.
     context.sink.emit(context.month, static_cast<std::uint32_t>(s), EventKind::market_fill, Stage::outside, Stage::outside, -1,
                       static_cast<float>(m.county_fill));
